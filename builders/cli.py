@@ -1,0 +1,70 @@
+"""The `e4j` command: build, check, list. Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    from builders.formats import REGISTRY
+
+    parser = argparse.ArgumentParser(
+        prog="e4j",
+        description="Build the E4J prevention course kit from modules/ and quizzes/.",
+    )
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="project folder holding modules/ and quizzes/ (default: here)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    output.add_argument("-v", "--verbose", action="store_true", help="list every file written")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="check the sources, then build the exports")
+    build.add_argument("--out", type=Path, help="output folder (default: ROOT/exports)")
+    build.add_argument("--lang", action="append", default=[], metavar="L",
+                       help="only this language (repeatable)")
+    build.add_argument("--audience", action="append", default=[], metavar="A",
+                       help="only this audience (repeatable)")
+    build.add_argument("--module", action="append", default=[], metavar="M",
+                       help="only this module (repeatable)")
+    build.add_argument("--format", action="append", default=[], metavar="F",
+                       help=f"only this format (repeatable): {', '.join(REGISTRY)}")
+    build.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    check = commands.add_parser("check", help="validate the sources without building")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    commands.add_parser("list", help="modules × audiences × languages, with quiz sizes")
+    commands.add_parser("formats", help="the output formats this version can build")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from rich.console import Console
+
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        from builders.commands import run
+
+        return run(args, out, err)
+    except KeyboardInterrupt:
+        err.print("interrupted; exports/ is unchanged")
+        return EXIT_CONTENT
+    except Exception as exc:  # a bug in e4j, not in the sources
+        if args.verbose or os.environ.get("E4J_DEBUG"):
+            raise
+        err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {exc}", markup=True)
+        err.print("exports/ is unchanged. Run again with --verbose for the traceback and report it.")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""What each `e4j` subcommand does, printing with rich."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from builders.diagnostics import CourseError, Diagnostic, did_you_mean
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    root = args.root.resolve()
+    if args.command == "formats":
+        return _formats(out)
+    if args.command == "build":
+        return _build(args, root, out, err)
+    from builders.load import load_course
+
+    try:
+        course, warnings = load_course(root)
+    except CourseError as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return EXIT_CONTENT
+    if args.command == "check":
+        _print_diagnostics(warnings, err)
+        if args.strict and warnings:
+            err.print(f"{len(warnings)} warning(s) count as errors under --strict")
+            return EXIT_CONTENT
+        if not args.quiet:
+            lessons = sum(len(m.lessons) for m in course.modules)
+            out.print(f"OK: {len(course.modules)} module(s), {lessons} lesson(s), "
+                      f"{sum(len(m.quizzes) for m in course.modules)} quiz file(s)")
+        return EXIT_OK
+    return _list(course, out)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], err: Console) -> None:
+    for diag in diagnostics:
+        colour = "red" if diag.level == "error" else "yellow"
+        line = escape(diag.format())
+        err.print(line.replace(f"{diag.level}[", f"[{colour}]{diag.level}[/]\\[", 1))
+    errors = sum(d.level == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        err.print(f"{errors} error(s), {warnings} warning(s)")
+
+
+def _usage(err: Console, message: str) -> int:
+    err.print(f"e4j: error: {escape(message)}")
+    return EXIT_USAGE
+
+
+def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
+    from builders.formats import REGISTRY
+    from builders.model import AUDIENCES
+    from builders.pipeline import Selection, SelectionError, build
+
+    formats = list(dict.fromkeys(args.format)) or list(REGISTRY)
+    for name in formats:
+        if name not in REGISTRY:
+            return _usage(err, f"unknown format '{name}'; {did_you_mean(name, REGISTRY)}")
+    for audience in args.audience:
+        if audience not in AUDIENCES:
+            return _usage(err, f"unknown audience '{audience}'; {did_you_mean(audience, AUDIENCES)}")
+    selection = Selection(frozenset(args.lang), frozenset(args.audience), frozenset(args.module))
+    target = (args.out or root / "exports").resolve()
+    progress_bar = None
+    if not args.quiet and out.is_terminal:
+        from rich.progress import Progress
+
+        progress_bar = Progress(console=out, transient=True)
+    tasks: dict[str, int] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        if progress_bar is None:
+            return
+        if name not in tasks:
+            tasks[name] = progress_bar.add_task(name, total=total)
+        progress_bar.update(tasks[name], completed=done)
+
+    try:
+        if progress_bar:
+            progress_bar.start()
+        report = build(root, target, formats, selection, force=args.force, progress=progress)
+    except CourseError as exc:
+        if progress_bar:
+            progress_bar.stop()
+        _print_diagnostics(exc.diagnostics, err)
+        err.print("Nothing was written; the previous exports are unchanged.")
+        return EXIT_CONTENT
+    except SelectionError as exc:
+        return _usage(err, str(exc))
+    finally:
+        if progress_bar:
+            progress_bar.stop()
+    if report.up_to_date:
+        if not args.quiet:
+            out.print("Up to date: no source or builder changed since the last build.")
+        return EXIT_OK
+    _print_diagnostics(report.warnings, err)
+    if args.strict and report.warnings:
+        err.print(f"{len(report.warnings)} warning(s) count as errors under --strict")
+        return EXIT_CONTENT
+    if not args.quiet:
+        _summary(report, target, out, args.verbose)
+    return EXIT_OK
+
+
+def _summary(report, target: Path, out: Console, verbose: bool) -> None:
+    from builders.render.templates import human_size
+
+    table = Table(title=f"Built into {target}", title_justify="left")
+    for column in ("format", "rebuilt", "reused", "files", "size", "time"):
+        table.add_column(column, justify="left" if column == "format" else "right")
+    for fmt in report.formats:
+        table.add_row(fmt.name, str(fmt.built), str(fmt.reused), str(fmt.files),
+                      human_size(fmt.size), f"{fmt.seconds:.2f} s")
+    out.print(table)
+    if verbose:
+        for fmt in report.formats:
+            for rel in fmt.written:
+                out.print(f"  wrote {fmt.name}/{rel}")
+    out.print(f"Open {target / 'index.html'}")
+
+
+def _formats(out: Console) -> int:
+    from builders.formats import REGISTRY, get_builder
+
+    table = Table(title="Formats")
+    table.add_column("name")
+    table.add_column("what it builds")
+    for name in REGISTRY:
+        table.add_row(name, get_builder(name).description)
+    out.print(table)
+    return EXIT_OK
+
+
+def _list(course, out: Console) -> int:
+    table = Table(title=course.title.get(course.languages[0]))
+    table.add_column("module")
+    table.add_column("audience")
+    for lang in course.languages:
+        table.add_column(lang, justify="center")
+    table.add_column("quiz questions", justify="right")
+    for module in course.modules:
+        for audience in module.audiences:
+            quiz = module.quiz(audience)
+            marks = ["✓" if module.lesson(audience, lang) else "–" for lang in course.languages]
+            table.add_row(module.id, audience, *marks, str(len(quiz.questions)) if quiz else "–")
+    out.print(table)
+    return EXIT_OK

@@ -1,0 +1,83 @@
+"""Source locations, diagnostics and the collector that gathers every finding of a run."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class SourceLoc:
+    """A position in a source file: path relative to the project root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding, printed as `path:line:col: level[code]: message` plus an optional hint."""
+
+    level: Level
+    code: str
+    message: str
+    loc: SourceLoc
+    hint: str = ""
+
+    def format(self) -> str:
+        text = f"{self.loc}: {self.level}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple[SourceLoc, str, str]:
+        return (self.loc, self.code, self.message)
+
+
+@dataclass
+class Diagnostics:
+    """Collects all diagnostics of a run so that every problem is reported at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
+        self.items.append(Diagnostic("error", code, message, loc, hint))
+
+    def warning(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
+        self.items.append(Diagnostic("warning", code, message, loc, hint))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = {(d.level, d.code, d.message, d.loc, d.hint): d for d in self.items}
+        return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+class CourseError(Exception):
+    """Raised when the sources have errors; carries every diagnostic of the run."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} problem(s) in the course sources")
+        self.diagnostics = diagnostics
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A hint naming the closest valid choice, or listing the choices when none is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    listed = ", ".join(sorted(choices))
+    return f"use one of: {listed}" if listed else ""

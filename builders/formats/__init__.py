@@ -1,0 +1,25 @@
+"""The registry of output formats: adding a format is one module and one line here."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from builders.diagnostics import did_you_mean
+from builders.formats.base import Builder
+
+# CLI name -> "module:Class", imported only when the format is used (keeps start-up fast).
+REGISTRY: dict[str, str] = {
+    "html": "builders.formats.html:HtmlBuilder",
+}
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def get_builder(name: str) -> Builder:
+    """The builder registered as `name`, or UnknownFormat with a "did you mean" hint."""
+    if name not in REGISTRY:
+        raise UnknownFormat(f"unknown format '{name}'; {did_you_mean(name, REGISTRY)}")
+    module_name, class_name = REGISTRY[name].split(":")
+    return getattr(import_module(module_name), class_name)()

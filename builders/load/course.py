@@ -1,0 +1,340 @@
+"""Reads the whole course from disk into the model, collecting every diagnostic on the way."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
+from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
+from builders.load.lesson import LessonContext, read_lesson
+from builders.load.quiz import read_quiz
+from builders.load.yaml import YMap, load_yaml
+from builders.model import (
+    AUDIENCES,
+    Asset,
+    Course,
+    Glossary,
+    GlossaryTerm,
+    Localized,
+    Module,
+    Paragraph,
+    SourceIndex,
+)
+from builders.validate import validate_course
+
+MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+LESSON_NAME = re.compile(r"^(?P<audience>[a-z-]+)\.(?P<lang>[a-zA-Z-]+)\.md$")
+DEFAULT_LICENCE = "CC-BY-4.0"
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+class _Reader:
+    """Reads files relative to the project root and remembers their digests."""
+
+    def __init__(self, root: Path, diags: Diagnostics):
+        self.root, self.diags = root, diags
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def text(self, path: Path) -> tuple[str, str] | None:
+        rel = self.rel(path)
+        if path.is_symlink():
+            self.diags.error(
+                "source.symlink", "symbolic links are not read", SourceLoc(rel), "copy the file"
+            )
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.diags.error("source.unreadable", f"cannot read the file: {exc.strerror}",
+                             SourceLoc(rel))
+            return None
+        try:
+            return data.decode("utf-8").replace("\r\n", "\n"), digest_bytes(data)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.diags.error("source.encoding", "the file is not valid UTF-8",
+                             SourceLoc(rel, line, 1), "save it as UTF-8")
+            return None
+
+    def yaml(self, path: Path) -> tuple[YMap | None, str]:
+        rel = self.rel(path)
+        if not path.is_file():
+            self.diags.error("source.missing", f"{rel} is missing", SourceLoc(rel))
+            return None, ""
+        read = self.text(path)
+        if read is None:
+            return None, ""
+        text, digest = read
+        data = load_yaml(text, rel, self.diags)
+        if data is None:
+            if not any(d.loc.path == rel for d in self.diags.errors):
+                self.diags.error("source.empty", f"{rel} is empty", SourceLoc(rel))
+            return None, digest
+        return as_map(data, SourceLoc(rel), rel, self.diags), digest
+
+
+def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
+    """Read and validate everything; raise CourseError listing every problem if any is an error."""
+    root = root.resolve()
+    diags = Diagnostics()
+    reader = _Reader(root, diags)
+    if not (root / "modules").is_dir():
+        diags.error("source.missing", "there is no modules/ folder here", SourceLoc("modules"),
+                    "run e4j in the project folder, or pass --root")
+        raise CourseError(diags.sorted())
+    title, languages, course_digest = _read_course_file(reader)
+    sources = _read_sources(reader, languages)
+    glossary = _read_glossary(reader, languages, set(sources.by_id))
+    modules = [
+        module
+        for folder in sorted(p for p in (root / "modules").iterdir() if p.is_dir())
+        if (module := _read_module(reader, folder, languages, sources, glossary)) is not None
+    ]
+    _check_stray_quizzes(reader, {m.id for m in modules})
+    modules.sort(key=lambda m: (m.order, m.id))
+    whole = hashlib.sha256(
+        "".join([course_digest, sources.digest, glossary.digest, *(m.digest for m in modules)]).encode()
+    ).hexdigest()[:20]
+    course = Course(title, languages, tuple(modules), sources, glossary, whole)
+    validate_course(course, diags)
+    if diags.errors:
+        raise CourseError(diags.sorted())
+    return course, diags.sorted()
+
+
+def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]:
+    data, digest = reader.yaml(reader.root / "modules" / "course.yaml")
+    if data is None:
+        return Localized(()), ("en",), digest
+    fields = FieldReader(data, reader.diags, "modules/course.yaml", ())
+    fields.check_keys(("title", "languages"))
+    languages = fields.text_list("languages")
+    for index, lang in enumerate(languages):
+        if not LANG_CODE.match(lang):
+            reader.diags.error("course.language", f"'{lang}' is not a language code",
+                               fields.seq("languages").loc_of(index), "use codes like en, fr, es")
+    if not languages:
+        reader.diags.error("course.language", "list at least one language", fields.loc("languages"))
+        languages = ("en",)
+    fields.languages = languages
+    return fields.localized("title"), languages, digest
+
+
+def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
+    data, digest = reader.yaml(reader.root / "modules" / "sources.yaml")
+    if data is None:
+        return SourceIndex("", Localized(()), (), digest)
+    fields = FieldReader(data, reader.diags, "modules/sources.yaml", languages)
+    fields.check_keys(("document", "title", "paragraphs"), ("date",))
+    items = fields.seq("paragraphs")
+    paragraphs: list[Paragraph] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        entry = as_map(item, items.loc_of(index), "a paragraph", reader.diags)
+        if entry is None:
+            continue
+        para = FieldReader(entry, reader.diags, "a paragraph", languages)
+        para.check_keys(("id", "summary"), ("section",))
+        ident = para.text("id").replace(" ", "")
+        if not PARAGRAPH_ID.match(ident):
+            reader.diags.error("sources.id", f"'{ident}' is not a paragraph id", para.loc("id"),
+                               'write ids like "8" or "16(e)"')
+            continue
+        if ident in seen:
+            reader.diags.error("sources.duplicate", f"paragraph {ident} is listed twice",
+                               para.loc("id"))
+            continue
+        seen.add(ident)
+        paragraphs.append(Paragraph(ident, para.localized("section", required=False),
+                                    para.localized("summary")))
+    return SourceIndex(fields.text("document"), fields.localized("title"), tuple(paragraphs),
+                       digest)
+
+
+def _read_glossary(reader: _Reader, languages: tuple[str, ...], paragraph_ids: set[str]) -> Glossary:
+    data, digest = reader.yaml(reader.root / "modules" / "glossary.yaml")
+    if data is None:
+        return Glossary((), digest)
+    fields = FieldReader(data, reader.diags, "modules/glossary.yaml", languages)
+    fields.check_keys(("terms",))
+    items = fields.seq("terms")
+    terms: list[GlossaryTerm] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        entry = as_map(item, items.loc_of(index), "a glossary term", reader.diags)
+        if entry is None:
+            continue
+        term = FieldReader(entry, reader.diags, "a glossary term", languages)
+        term.check_keys(("id", "term", "definition"), ("paragraphs",))
+        ident = term.text("id")
+        if not MODULE_ID.match(ident):
+            reader.diags.error("glossary.id", f"term id '{ident}' must be a lowercase slug",
+                               term.loc("id"), "use lowercase letters, digits and hyphens")
+        if ident in seen:
+            reader.diags.error("glossary.duplicate", f"term '{ident}' is defined twice",
+                               term.loc("id"))
+        seen.add(ident)
+        refs = term.paragraph_ids("paragraphs")
+        for pid, loc in refs:
+            if pid not in paragraph_ids:
+                reader.diags.error("cite.unknown-paragraph",
+                                   f"§{pid} is not a paragraph of the source paper", loc)
+        terms.append(GlossaryTerm(ident, term.localized("term"), term.localized("definition"),
+                                  tuple(pid for pid, _ in refs)))
+    terms.sort(key=lambda t: t.id)
+    return Glossary(tuple(terms), digest)
+
+
+def _read_assets(reader: _Reader, folder: Path) -> list[Asset]:
+    assets = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        base = Path(dirpath)
+        for name in [*dirnames]:
+            if (base / name).is_symlink():
+                reader.diags.error("source.symlink", "symbolic links are not followed",
+                                   SourceLoc(reader.rel(base / name)), "copy the folder instead")
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            path = base / name
+            if base == folder and (name == "module.yaml" or name.endswith(".md")):
+                continue
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                reader.diags.error("source.symlink", "symbolic links are not read",
+                                   SourceLoc(reader.rel(path)), "copy the file instead")
+                continue
+            data = path.read_bytes()
+            assets.append(Asset(path.relative_to(folder).as_posix(), data, digest_bytes(data)))
+    return assets
+
+
+def _read_module(
+    reader: _Reader,
+    folder: Path,
+    languages: tuple[str, ...],
+    sources: SourceIndex,
+    glossary: Glossary,
+) -> Module | None:
+    diags = reader.diags
+    rel = reader.rel(folder)
+    if not (folder / "module.yaml").is_file():
+        diags.error("module.missing-yaml", f"{rel}/ has no module.yaml", SourceLoc(rel),
+                    "add module.yaml (see docs/authoring.md)")
+        return None
+    data, digest = reader.yaml(folder / "module.yaml")
+    if data is None:
+        return None
+    path = f"{rel}/module.yaml"
+    fields = FieldReader(data, diags, path, languages)
+    fields.check_keys(
+        ("id", "title", "summary", "audiences", "paragraphs"),
+        ("version", "licence", "authors", "topics", "order"),
+    )
+    ident = fields.text("id")
+    if ident != folder.name:
+        diags.error("module.id", f"module id '{ident}' differs from its folder '{folder.name}'",
+                    fields.loc("id"), f"write id: {folder.name}")
+    if not MODULE_ID.match(folder.name):
+        diags.error("module.id", f"module folder '{folder.name}' must be a lowercase slug",
+                    SourceLoc(rel))
+    audiences = fields.text_list("audiences")
+    for index, audience in enumerate(audiences):
+        if audience not in AUDIENCES:
+            diags.error("module.audience", f"unknown audience '{audience}'",
+                        fields.seq("audiences").loc_of(index), did_you_mean(audience, AUDIENCES))
+    paragraphs = fields.paragraph_ids("paragraphs")
+    for pid, loc in paragraphs:
+        if pid not in sources.by_id:
+            diags.error("cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper",
+                        loc)
+    assets = _read_assets(reader, folder)
+    ctx = LessonContext(frozenset(sources.by_id), frozenset(glossary.by_id),
+                        frozenset(a.path for a in assets), diags, languages)
+    lessons = []
+    for lesson_path in sorted(folder.glob("*.md")):
+        match = LESSON_NAME.match(lesson_path.name)
+        lesson_rel = reader.rel(lesson_path)
+        if not match or match["audience"] not in AUDIENCES or match["lang"] not in languages:
+            diags.error(
+                "module.lesson-name",
+                f"'{lesson_path.name}' is not named <audience>.<language>.md",
+                SourceLoc(lesson_rel),
+                f"audiences: {', '.join(AUDIENCES)}; languages: {', '.join(languages)}",
+            )
+            continue
+        if match["audience"] not in audiences:
+            diags.error("module.unlisted-audience",
+                        f"lesson for '{match['audience']}' but the module's audiences do not list it",
+                        fields.loc("audiences"), f"add {match['audience']} to audiences")
+        read = reader.text(lesson_path)
+        if read is None:
+            continue
+        lesson = read_lesson(read[0], lesson_rel, read[1], folder.name, match["audience"],
+                             match["lang"], ctx)
+        if lesson is not None:
+            lessons.append(lesson)
+    quizzes = []
+    quiz_folder = reader.root / "quizzes" / folder.name
+    if quiz_folder.is_dir():
+        for quiz_path in sorted(quiz_folder.glob("*.yaml")):
+            audience = quiz_path.stem
+            quiz_rel = reader.rel(quiz_path)
+            if audience not in audiences:
+                diags.error("quiz.audience",
+                            f"quiz for audience '{audience}', which module '{folder.name}' does not list",
+                            SourceLoc(quiz_rel), did_you_mean(audience, audiences))
+                continue
+            quiz_data, quiz_digest = reader.yaml(quiz_path)
+            if quiz_data is None:
+                continue
+            quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, folder.name, audience, ctx)
+            if quiz is not None:
+                quizzes.append(quiz)
+    module_digest = hashlib.sha256(
+        "".join([digest, *(x.digest for x in lessons), *(q.digest for q in quizzes),
+                 *(a.digest for a in assets)]).encode()
+    ).hexdigest()[:20]
+    return Module(
+        id=folder.name,
+        version=fields.text("version", "1.0.0"),
+        licence=fields.text("licence", DEFAULT_LICENCE),
+        authors=fields.text_list("authors"),
+        title=fields.localized("title"),
+        summary=fields.localized("summary"),
+        topics=fields.text_list("topics"),
+        paragraphs=tuple(pid for pid, _ in paragraphs),
+        audiences=audiences,
+        order=fields.integer("order", default=100),
+        lessons=tuple(lessons),
+        quizzes=tuple(quizzes),
+        assets=tuple(assets),
+        path=path,
+        digest=module_digest,
+        meta_digest=digest,
+        loc=SourceLoc(path, 1, 1),
+    )
+
+
+def _check_stray_quizzes(reader: _Reader, module_ids: set[str]) -> None:
+    quizzes = reader.root / "quizzes"
+    if not quizzes.is_dir():
+        return
+    for folder in sorted(quizzes.iterdir()):
+        if folder.is_dir() and folder.name not in module_ids:
+            reader.diags.error(
+                "quiz.module",
+                f"quizzes/{folder.name}/ belongs to no module",
+                SourceLoc(reader.rel(folder)),
+                did_you_mean(folder.name, module_ids) or "create the module or remove the folder",
+            )

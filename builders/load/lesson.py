@@ -1,0 +1,312 @@
+"""Reads one lesson file: YAML front matter plus Markdown body, checked as it is read."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
+from builders.load.fields import FieldReader, as_map
+from builders.load.markdown import markdown_parser
+from builders.load.yaml import YMap, load_yaml
+from builders.model import CONTAINERS, Lesson, Outcome, PlanStep
+
+FRONT_MATTER_KEYS = ("title", "duration", "outcomes", "paragraphs", "keywords", "plan")
+OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
+AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
+
+
+@dataclass(frozen=True)
+class LessonContext:
+    """What a lesson is checked against: the paragraph ids, glossary ids and module files."""
+
+    paragraph_ids: frozenset[str]
+    term_ids: frozenset[str]
+    asset_paths: frozenset[str]
+    diags: Diagnostics
+    languages: tuple[str, ...]
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """(front matter, its first line, body, number of lines before the body) or None."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), 1, "".join(lines[index + 1 :]), index + 1
+    return None
+
+
+def read_lesson(
+    text: str, path: str, digest: str, module_id: str, audience: str, lang: str, ctx: LessonContext
+) -> Lesson | None:
+    """Parse and check one lesson; problems go to `ctx.diags`."""
+    diags = ctx.diags
+    parts = split_front_matter(text)
+    if parts is None:
+        diags.error(
+            "lesson.front-matter",
+            "the lesson does not start with YAML front matter",
+            SourceLoc(path, 1, 1),
+            "begin the file with a '---' line, the title, duration and outcomes, then '---'",
+        )
+        return None
+    front_text, front_offset, body, body_offset = parts
+    front = load_yaml(front_text, path, diags, line_offset=front_offset)
+    if front is None:
+        if not diags.errors:
+            diags.error("lesson.front-matter", "the front matter is empty", SourceLoc(path, 1, 1))
+        return None
+    front = as_map(front, SourceLoc(path, 2, 1), "the front matter", diags)
+    if front is None:
+        return None
+    fields = FieldReader(front, diags, "the front matter", ctx.languages)
+    fields.check_keys(("title", "duration", "outcomes", "paragraphs"), ("keywords", "plan"))
+    title = fields.text("title")
+    duration = fields.integer("duration", minimum=1)
+    outcomes = _read_outcomes(fields, path)
+    paragraphs = fields.paragraph_ids("paragraphs")
+    for ident, loc in paragraphs:
+        _check_paragraph(ident, loc, ctx)
+    plan = _read_plan(fields)
+
+    tokens = markdown_parser().parse(body)
+    scan = _BodyScan(path, body.splitlines(), body_offset, ctx)
+    scan.walk(tokens)
+    listed = {ident for ident, _ in paragraphs}
+    for ident, loc in scan.citation_locs:
+        if ident in ctx.paragraph_ids and ident not in listed:
+            diags.warning(
+                "lesson.unlisted-citation",
+                f"§{ident} is cited but not listed in the front matter 'paragraphs'",
+                loc,
+                f'add "{ident}" to paragraphs in the front matter',
+            )
+    return Lesson(
+        module_id=module_id,
+        audience=audience,
+        lang=lang,
+        title=title,
+        duration=duration,
+        outcomes=outcomes,
+        paragraphs=tuple(ident for ident, _ in paragraphs),
+        keywords=fields.text_list("keywords"),
+        plan=plan,
+        tokens=tuple(tokens),
+        citations=tuple(dict.fromkeys(ident for ident, _ in scan.citation_locs)),
+        terms=tuple(dict.fromkeys(scan.terms)),
+        images=tuple(dict.fromkeys(scan.images)),
+        path=path,
+        digest=digest,
+        loc=SourceLoc(path, 1, 1),
+    )
+
+
+def _check_paragraph(ident: str, loc: SourceLoc, ctx: LessonContext) -> None:
+    if ident not in ctx.paragraph_ids:
+        ctx.diags.error(
+            "cite.unknown-paragraph",
+            f"§{ident} is not a paragraph of the source paper",
+            loc,
+            "paragraph ids are listed in modules/sources.yaml",
+        )
+
+
+def _read_outcomes(fields: FieldReader, path: str) -> tuple[Outcome, ...]:
+    items = fields.seq("outcomes")
+    if "outcomes" in fields.data and not items:
+        fields.diags.error(
+            "lesson.no-outcomes", "a lesson needs at least one learning outcome", items.loc
+        )
+    outcomes: list[Outcome] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        entry = as_map(item, items.loc_of(index), "a learning outcome", fields.diags)
+        if entry is None:
+            continue
+        reader = FieldReader(entry, fields.diags, "a learning outcome", fields.languages)
+        reader.check_keys(("id", "text"))
+        ident, text = reader.text("id"), reader.text("text")
+        if not ident or not text:
+            continue
+        if not OUTCOME_ID.match(ident):
+            fields.diags.error(
+                "lesson.outcome-id",
+                f"outcome id '{ident}' must be lowercase letters, digits and hyphens",
+                reader.loc("id"),
+            )
+        if ident in seen:
+            fields.diags.error(
+                "lesson.duplicate-outcome", f"outcome id '{ident}' is used twice", reader.loc("id")
+            )
+        seen.add(ident)
+        outcomes.append(Outcome(ident, text))
+    return tuple(outcomes)
+
+
+def _read_plan(fields: FieldReader) -> tuple[PlanStep, ...]:
+    items = fields.seq("plan")
+    steps: list[PlanStep] = []
+    for index, item in enumerate(items):
+        entry = as_map(item, items.loc_of(index), "a plan step", fields.diags)
+        if entry is None:
+            continue
+        reader = FieldReader(entry, fields.diags, "a plan step", fields.languages)
+        reader.check_keys(("minutes", "activity"))
+        steps.append(PlanStep(reader.integer("minutes", minimum=1), reader.text("activity")))
+    duration = fields.data.get("duration")
+    total = sum(step.minutes for step in steps)
+    if steps and isinstance(duration, int) and total != duration:
+        fields.diags.warning(
+            "lesson.plan-duration",
+            f"the plan adds up to {total} minutes but the lesson lasts {duration}",
+            items.loc,
+            "make the plan's minutes add up to 'duration'",
+        )
+    return tuple(steps)
+
+
+class _BodyScan:
+    """Walks the body's tokens once, checking them and collecting what the lesson refers to."""
+
+    def __init__(self, path: str, lines: list[str], offset: int, ctx: LessonContext):
+        self.path, self.lines, self.offset, self.ctx = path, lines, offset, ctx
+        self.citation_locs: list[tuple[str, SourceLoc]] = []
+        self.terms: list[str] = []
+        self.images: list[str] = []
+        self.heading_level = 1
+
+    def loc_in(self, token: Token, needle: str = "", offset: int | None = None) -> SourceLoc:
+        """Best position of `needle` inside the block that `token` belongs to."""
+        start = token.map[0] if token.map else 0
+        end = token.map[1] if token.map else start + 1
+        if offset is not None and token.content:
+            start += token.content.count("\n", 0, offset)
+        for index in range(start, min(end, len(self.lines))):
+            col = self.lines[index].find(needle) if needle else 0
+            if col >= 0:
+                return SourceLoc(self.path, index + 1 + self.offset, col + 1)
+        return SourceLoc(self.path, start + 1 + self.offset, 1)
+
+    def walk(self, tokens: list[Token]) -> None:
+        diags = self.ctx.diags
+        for token in tokens:
+            if token.type == "heading_open":
+                self._heading(token)
+            elif token.type.startswith("container_") and token.type.endswith("_open"):
+                if token.info.strip().split(" ", 1)[0] not in CONTAINERS:
+                    diags.error("lesson.container", f"unknown container '{token.info}'",
+                                self.loc_in(token))
+            elif token.type == "inline":
+                self._inline(token)
+            elif token.type == "html_block":
+                diags.error("lesson.raw-html", "raw HTML is not allowed in lessons",
+                            self.loc_in(token), "use Markdown; HTML is shown as text")
+
+    def _heading(self, token: Token) -> None:
+        level = int(token.tag[1])
+        loc = self.loc_in(token, "#")
+        if level == 1:
+            self.ctx.diags.error(
+                "lesson.h1",
+                "the lesson body must not use a level-1 heading",
+                loc,
+                "the title in the front matter is the page's only h1; start sections with '##'",
+            )
+        elif level > self.heading_level + 1:
+            self.ctx.diags.error(
+                "lesson.heading-level",
+                f"heading level jumps from h{self.heading_level} to h{level}",
+                loc,
+                f"use {'#' * (self.heading_level + 1)} here so headings nest in order",
+            )
+        self.heading_level = level
+
+    def _inline(self, token: Token) -> None:
+        diags = self.ctx.diags
+        content = token.content
+        if content.startswith(":::"):
+            name = content[3:].strip().split(" ", 1)[0]
+            diags.error(
+                "lesson.container",
+                f"unknown container '{name}'" if name else "a ':::' line with no container open",
+                self.loc_in(token, ":::"),
+                f"containers are: {', '.join(CONTAINERS)}",
+            )
+        for match in [*LINK_SCHEME.finditer(content), *AUTOLINK_SCHEME.finditer(content)]:
+            scheme = match[1].lower()
+            if f"{scheme}:" not in ("http:", "https:", "mailto:"):
+                diags.error(
+                    "lesson.unsafe-link",
+                    f"links with the '{scheme}:' scheme are not allowed",
+                    self.loc_in(token, match[0]),
+                    "use https:, http:, mailto: or an in-page #anchor",
+                )
+        for child in token.children or []:
+            if child.type == "citation":
+                self._citation(token, child)
+            elif child.type == "term":
+                self._term(token, child)
+            elif child.type == "image":
+                self._image(token, child)
+
+    def _citation(self, block: Token, child: Token) -> None:
+        loc = self.loc_in(block, child.content, child.meta["offset"])
+        if child.meta["error"]:
+            self.ctx.diags.error(
+                "cite.syntax", child.meta["error"], loc, "write [§27], [§16(e)], [§7, §8] or [§8–11]"
+            )
+            return
+        for ident in child.meta["ids"]:
+            _check_paragraph(ident, loc, self.ctx)
+            self.citation_locs.append((ident, loc))
+
+    def _term(self, block: Token, child: Token) -> None:
+        ident = child.meta["id"]
+        loc = self.loc_in(block, child.content, child.meta["offset"])
+        if ident not in self.ctx.term_ids:
+            self.ctx.diags.error(
+                "glossary.unknown-term",
+                f"'{ident}' is not a term of modules/glossary.yaml",
+                loc,
+                did_you_mean(ident, self.ctx.term_ids) or "add the term to modules/glossary.yaml",
+            )
+            return
+        self.terms.append(ident)
+
+    def _image(self, block: Token, child: Token) -> None:
+        src = str(child.attrs.get("src", ""))
+        loc = self.loc_in(block, src or "![")
+        if not child.content.strip():
+            self.ctx.diags.error(
+                "lesson.image-alt",
+                f"image '{src}' has no alt text",
+                loc,
+                "describe the image between the brackets: ![what it shows](images/file.png)",
+            )
+        normal = posixpath.normpath(src) if src else ""
+        if (
+            not src
+            or "://" in src
+            or src.startswith(("/", "\\"))
+            or normal.startswith("..")
+            or ":" in src.split("/", 1)[0]
+        ):
+            self.ctx.diags.error(
+                "lesson.image-path",
+                f"image '{src}' must be a file inside the module folder",
+                loc,
+                "put the image in the module's images/ folder and write images/name.png",
+            )
+            return
+        if normal not in self.ctx.asset_paths:
+            self.ctx.diags.error(
+                "lesson.image-missing", f"image '{src}' does not exist in the module folder", loc
+            )
+            return
+        self.images.append(normal)

@@ -1,0 +1,110 @@
+"""The one configured Markdown parser: CommonMark + tables, containers, citations, glossary terms.
+
+Raw HTML is never passed through (`html=False` turns it into text) and only safe link
+schemes survive.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.container import container_plugin
+
+from builders.model import CONTAINERS
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+# [§27], [§16(e)], [§7, §8], [§8–11], [§16(b)–(h)]
+CITATION = re.compile(r"\[§([^\[\]\n]{1,120})\]")
+CITATION_ITEM = re.compile(
+    r"^§?\s*(?P<num>[1-9][0-9]*)(?:\((?P<letter>[a-z])\))?"
+    r"(?:\s*[–-]\s*§?\s*(?:(?P<num2>[1-9][0-9]*)(?:\((?P<letter2>[a-z])\))?|\((?P<letter3>[a-z])\)))?$"
+)
+TERM = re.compile(r"\[\[([^\[\]|\n]{1,80})(?:\|([^\[\]\n]{1,200}))?\]\]")
+
+
+def is_safe_link(url: str) -> bool:
+    """Only http(s), mailto, in-page anchors and relative paths without a scheme are allowed."""
+    lowered = url.strip().lower()
+    if lowered.startswith(SAFE_SCHEMES) or lowered.startswith("#"):
+        return True
+    return ":" not in lowered.split("/", 1)[0] and not lowered.startswith("//")
+
+
+def parse_citation(inner: str) -> tuple[list[str], str]:
+    """Expand the inside of `[§...]` into paragraph ids; returns (ids, error message)."""
+    ids: list[str] = []
+    for raw in re.split(r"\s*[,;]\s*", inner.strip()):
+        match = CITATION_ITEM.match(raw.strip())
+        if not match:
+            return [], f"'[§{inner}]' is not a citation I can read"
+        num, letter = int(match["num"]), match["letter"]
+        num2, letter2, letter3 = match["num2"], match["letter2"], match["letter3"]
+        if letter3:  # 16(b)–(h)
+            if not letter or letter3 < letter:
+                return [], f"'[§{inner}]': a letter range needs a start like 16(b)–(h)"
+            ids += [f"{num}({chr(c)})" for c in range(ord(letter), ord(letter3) + 1)]
+        elif num2:
+            end = int(num2)
+            if letter or letter2 or end <= num:
+                return [], f"'[§{inner}]': a range runs from a lower to a higher paragraph, e.g. 8–11"
+            ids += [str(n) for n in range(num, end + 1)]
+        else:
+            ids.append(f"{num}({letter})" if letter else str(num))
+    return ids, ""
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[§", state.pos):
+        return False
+    match = CITATION.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        ids, error = parse_citation(match[1])
+        token = state.push("citation", "", 0)
+        token.content = match[0]
+        token.meta = {"ids": ids, "error": error, "offset": state.pos}
+    state.pos = match.end()
+    return True
+
+
+def _term_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = TERM.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("term", "", 0)
+        token.content = match[0]
+        token.meta = {
+            "id": match[1].strip(),
+            "label": (match[2] or "").strip(),
+            "offset": state.pos,
+        }
+    state.pos = match.end()
+    return True
+
+
+def _container_validator(name: str):
+    def validate(params: str, *args: object) -> bool:
+        return params.strip().split(" ", 1)[0] == name
+
+    return validate
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The shared parser; configured once per process."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.validateLink = is_safe_link
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name, validate=_container_validator(name))
+    md.inline.ruler.before("link", "term", _term_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md

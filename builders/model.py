@@ -1,0 +1,269 @@
+"""The typed, immutable content model: the only thing builders see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from builders.diagnostics import SourceLoc
+
+AUDIENCES: dict[str, str] = {
+    "primary": "ages 8–11",
+    "secondary": "ages 12–17",
+    "university": "university students",
+    "labour-inspectors": "labour inspectors",
+    "consular-staff": "consular, diplomatic and border officials",
+}
+
+CONTAINERS = ("activity", "case-study", "discussion", "key-point", "teacher-note")
+
+QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical", "essay")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """One text per language, e.g. {en: ..., fr: ...}, kept as sorted pairs so it is hashable."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __getitem__(self, lang: str) -> str:
+        for key, value in self.pairs:
+            if key == lang:
+                return value
+        raise KeyError(lang)
+
+    def get(self, lang: str, default: str = "") -> str:
+        try:
+            return self[lang]
+        except KeyError:
+            return default
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the source paper, with our own summary of it."""
+
+    id: str
+    section: Localized
+    summary: Localized
+
+
+@dataclass(frozen=True)
+class SourceIndex:
+    """The paragraph index of the source paper."""
+
+    document: str
+    title: Localized
+    paragraphs: tuple[Paragraph, ...]
+    digest: str = ""
+
+    @cached_property
+    def by_id(self) -> dict[str, Paragraph]:
+        return {p.id: p for p in self.paragraphs}
+
+    def order(self, ident: str) -> int:
+        return self.ids.index(ident) if ident in self.ids else len(self.ids)
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.paragraphs]
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: Localized
+    definition: Localized
+    paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[GlossaryTerm, ...]
+    digest: str = ""
+
+    @cached_property
+    def by_id(self) -> dict[str, GlossaryTerm]:
+        return {t.id: t for t in self.terms}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file a module ships (an image), with its bytes so builders never read the disk."""
+
+    path: str  # relative to the module folder, POSIX separators
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: a module taught to one audience in one language."""
+
+    module_id: str
+    audience: str
+    lang: str
+    title: str
+    duration: int
+    outcomes: tuple[Outcome, ...]
+    paragraphs: tuple[str, ...]
+    keywords: tuple[str, ...]
+    plan: tuple[PlanStep, ...]
+    tokens: tuple[Any, ...] = field(repr=False, compare=False)  # markdown-it tokens, read-only
+    citations: tuple[str, ...]
+    terms: tuple[str, ...]
+    images: tuple[str, ...]
+    path: str
+    digest: str
+    loc: SourceLoc
+
+
+@dataclass(frozen=True)
+class Option:
+    text: Localized
+    correct: bool
+    feedback: Localized
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    premise: Localized
+    match: Localized
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz item; fields not used by its type keep their defaults."""
+
+    id: str
+    type: str
+    points: float
+    outcome: str
+    paragraphs: tuple[str, ...]
+    prompt: Localized
+    feedback: Localized
+    loc: SourceLoc
+    options: tuple[Option, ...] = ()
+    answer: bool | float | None = None
+    tolerance: float = 0.0
+    answers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    case_sensitive: bool = False
+    accent_sensitive: bool = False
+    pairs: tuple[MatchPair, ...] = ()
+    feedback_true: Localized = Localized(())
+    feedback_false: Localized = Localized(())
+    feedback_correct: Localized = Localized(())
+    feedback_incorrect: Localized = Localized(())
+    marking_guide: Localized = Localized(())
+    min_words: int = 0
+
+    def accepted(self, lang: str) -> tuple[str, ...]:
+        """Accepted short answers in `lang`."""
+        return dict(self.answers).get(lang, ())
+
+
+@dataclass(frozen=True)
+class Quiz:
+    module_id: str
+    audience: str
+    title: Localized
+    pass_mark: int
+    pre_post: bool
+    shuffle: bool
+    questions: tuple[Question, ...]
+    path: str
+    digest: str
+    loc: SourceLoc
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    version: str
+    licence: str
+    authors: tuple[str, ...]
+    title: Localized
+    summary: Localized
+    topics: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    audiences: tuple[str, ...]
+    order: int
+    lessons: tuple[Lesson, ...]
+    quizzes: tuple[Quiz, ...]
+    assets: tuple[Asset, ...]
+    path: str
+    digest: str  # everything the module holds
+    meta_digest: str  # module.yaml alone
+    loc: SourceLoc
+
+    def lesson(self, audience: str, lang: str) -> Lesson | None:
+        for lesson in self.lessons:
+            if lesson.audience == audience and lesson.lang == lang:
+                return lesson
+        return None
+
+    def quiz(self, audience: str) -> Quiz | None:
+        for quiz in self.quizzes:
+            if quiz.audience == audience:
+                return quiz
+        return None
+
+    def asset(self, path: str) -> Asset | None:
+        for asset in self.assets:
+            if asset.path == path:
+                return asset
+        return None
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole validated course."""
+
+    title: Localized
+    languages: tuple[str, ...]
+    modules: tuple[Module, ...]
+    sources: SourceIndex
+    glossary: Glossary
+    digest: str
+
+    def module(self, ident: str) -> Module | None:
+        for module in self.modules:
+            if module.id == ident:
+                return module
+        return None
+
+    def editions(self) -> list[tuple[str, str]]:
+        """(language, audience) pairs that have at least one lesson, in a stable order."""
+        found = {(lesson.lang, lesson.audience) for m in self.modules for lesson in m.lessons}
+        audience_rank = {name: i for i, name in enumerate(AUDIENCES)}
+        return sorted(
+            found,
+            key=lambda pair: (self.languages.index(pair[0]), audience_rank[pair[1]]),
+        )
+
+    def lessons_for(self, lang: str, audience: str) -> list[tuple[Module, Lesson]]:
+        return [
+            (m, lesson)
+            for m in self.modules
+            if (lesson := m.lesson(audience, lang)) is not None
+        ]

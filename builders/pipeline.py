@@ -1,0 +1,228 @@
+"""Build orchestration: load once, plan every format's jobs, rebuild only what changed, swap in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builders.diagnostics import Diagnostic
+from builders.formats import get_builder
+from builders.formats.base import Job
+from builders.load import load_course
+from builders.model import Course
+from builders.write import clean_leftovers, discard, new_stage, put, reuse, swap_in, write_file_atomic
+
+CACHE_DIR = ".e4j-cache"
+PACKAGE_DIR = Path(__file__).parent
+SOURCE_FOLDERS = ("modules", "quizzes")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a build is limited to (empty: everything)."""
+
+    langs: frozenset[str] = frozenset()
+    audiences: frozenset[str] = frozenset()
+    modules: frozenset[str] = frozenset()
+
+    def matches(self, job: Job) -> bool:
+        return all(
+            not wanted or value is None or value in wanted
+            for wanted, value in (
+                (self.langs, job.lang),
+                (self.audiences, job.audience),
+                (self.modules, job.module),
+            )
+        )
+
+    @property
+    def everything(self) -> bool:
+        return not (self.langs or self.audiences or self.modules)
+
+
+class SelectionError(ValueError):
+    """--lang, --audience or --module names something the course does not have."""
+
+
+def check_selection(course: Course, selection: Selection) -> None:
+    from builders.diagnostics import did_you_mean
+
+    known = {
+        "language": (selection.langs, set(course.languages)),
+        "audience": (selection.audiences, {a for m in course.modules for a in m.audiences}),
+        "module": (selection.modules, {m.id for m in course.modules}),
+    }
+    for what, (wanted, have) in known.items():
+        for value in sorted(wanted - have):
+            raise SelectionError(f"the course has no {what} '{value}'; {did_you_mean(value, have)}")
+
+
+@dataclass
+class FormatReport:
+    name: str
+    built: int = 0
+    reused: int = 0
+    files: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    changed: bool = False
+    written: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    formats: list[FormatReport]
+    warnings: list[Diagnostic]
+    up_to_date: bool = False
+
+
+Progress = Callable[[str, int, int], None]  # (format, jobs done, jobs in all)
+
+
+def _digest(parts: Iterable[str | bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode() if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def code_digest() -> str:
+    """Changes whenever the builders' code, templates or static files change."""
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return _digest(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes()))
+
+
+def sources_stamp(root: Path, formats: Sequence[str], selection: Selection) -> str:
+    """A cheap fingerprint of every source file and the request, for the no-op fast path."""
+    parts: list[str | bytes] = [code_digest(), ",".join(formats), repr(sorted(selection.langs)),
+                                repr(sorted(selection.audiences)), repr(sorted(selection.modules))]
+    for folder in SOURCE_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() or path.is_symlink():
+                    parts += [path.relative_to(root).as_posix(), path.read_bytes() if path.is_file() else b"link"]
+    return _digest(parts)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    write_file_atomic(path, json.dumps(data, sort_keys=True, indent=1).encode())
+
+
+def build(
+    root: Path,
+    out: Path,
+    formats: Sequence[str],
+    selection: Selection = Selection(),
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad."""
+    cache = out / CACHE_DIR
+    stamp = sources_stamp(root, formats, selection)
+    if (
+        not force
+        and _read_json(cache / "stamp.json").get("stamp") == stamp
+        and all((out / name).is_dir() for name in formats)
+    ):
+        return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
+    course, warnings = load_course(root)
+    check_selection(course, selection)
+    clean_leftovers(out)
+    code = code_digest()
+    reports = [
+        _build_format(course, name, out, code, selection, force, progress) for name in formats
+    ]
+    if any(r.changed for r in reports) or not (out / "index.html").exists():
+        from builders.exports_index import write_exports_index
+
+        write_exports_index(course, out)
+    _write_json(cache / "stamp.json", {"stamp": stamp})
+    return BuildReport(reports, warnings)
+
+
+def _build_format(
+    course: Course,
+    name: str,
+    out: Path,
+    code: str,
+    selection: Selection,
+    force: bool,
+    progress: Progress | None,
+) -> FormatReport:
+    started = time.perf_counter()
+    report = FormatReport(name)
+    builder = get_builder(name)
+    current = out / name
+    manifest_path = out / CACHE_DIR / f"{name}.json"
+    old = _read_json(manifest_path) if current.is_dir() and not force else {}
+    jobs = builder.plan(course)
+    decisions: list[tuple[Job, str, str]] = []  # (job, fingerprint, "build" | "reuse")
+    for job in jobs:
+        fingerprint = _digest([code, name, job.key, *job.inputs])
+        previous = old.get(job.key)
+        present = previous is not None and all(
+            (current / rel).is_file() for rel in previous["files"]
+        )
+        if selection.matches(job) and not (present and previous["fp"] == fingerprint):
+            decisions.append((job, fingerprint, "build"))
+        elif present:
+            decisions.append((job, previous["fp"], "reuse"))
+    kept = {job.key for job, _, _ in decisions}
+    if all(action == "reuse" for _, _, action in decisions) and kept == set(old):
+        report.reused = len(decisions)
+        _count(report, current, old)
+        report.seconds = time.perf_counter() - started
+        return report
+    stage = new_stage(out, name)
+    manifest: dict[str, dict] = {}
+    owner: dict[str, str] = {}
+    try:
+        for done, (job, fingerprint, action) in enumerate(decisions, start=1):
+            if action == "reuse":
+                files = old[job.key]["files"]
+                for rel in files:
+                    reuse(stage, current, rel)
+                report.reused += 1
+            else:
+                artifact = builder.render(course, job)
+                for rel in sorted(artifact):
+                    if rel in owner:
+                        raise RuntimeError(f"{name}: jobs {owner[rel]} and {job.key} both write {rel}")
+                    put(stage, rel, artifact[rel])
+                    report.written.append(rel)
+                files = sorted(artifact)
+                report.built += 1
+            for rel in files:
+                owner[rel] = job.key
+            manifest[job.key] = {"fp": fingerprint, "files": files}
+            if progress:
+                progress(name, done, len(decisions))
+        swap_in(stage, current)
+    except BaseException:
+        discard(stage)
+        raise
+    _write_json(manifest_path, manifest)
+    report.changed = True
+    _count(report, current, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _count(report: FormatReport, folder: Path, manifest: dict) -> None:
+    for entry in manifest.values():
+        for rel in entry["files"]:
+            report.files += 1
+            report.size += (folder / rel).stat().st_size

@@ -1,0 +1,165 @@
+"""Renders lesson tokens and quiz strings to HTML fragments; HTML escaping lives here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from builders.load.markdown import markdown_parser
+from builders.locales import UI
+from builders.model import Course, Lesson
+
+
+def slugify(text: str) -> str:
+    """A readable, deterministic id from a heading (accents folded, lowercase, hyphens)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug or "section"
+
+
+def paragraph_anchor(ident: str) -> str:
+    return "para-" + ident.replace("(", "").replace(")", "")
+
+
+def drop_teacher_notes(tokens: Sequence[Token]) -> list[Token]:
+    """The learner edition: every teacher-note container removed with all it contains."""
+    kept: list[Token] = []
+    depth = 0
+    for token in tokens:
+        if token.type == "container_teacher-note_open":
+            depth += 1
+        elif token.type == "container_teacher-note_close":
+            depth -= 1
+        elif depth == 0:
+            kept.append(token)
+    return kept
+
+
+@dataclass
+class PageState:
+    """What one page's rendering accumulates: cited paragraphs, used terms, heading ids."""
+
+    lang: str
+    module_id: str
+    media_prefix: str
+    cited: dict[str, None] = field(default_factory=dict)
+    terms: dict[str, None] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    heading_level: int = 1
+
+    def unique_id(self, base: str) -> str:
+        candidate, n = base, 2
+        while candidate in self.ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self.ids.add(candidate)
+        return candidate
+
+
+class HtmlFragments:
+    """Turns the model's Markdown into HTML for one page of one language."""
+
+    def __init__(self, course: Course, state: PageState):
+        self.course = course
+        self.state = state
+        self.ui = UI(state.lang)
+        self.renderer = RendererHTML()
+        rules = self.renderer.rules
+        rules["citation"] = self._citation
+        rules["term"] = self._term
+        rules["image"] = self._image
+        rules["heading_open"] = self._heading_open
+        rules["link_open"] = self._link_open
+        for name in ("activity", "case-study", "discussion", "key-point", "teacher-note"):
+            rules[f"container_{name}_open"] = self._box_open
+            rules[f"container_{name}_close"] = self._box_close
+
+    @property
+    def options(self) -> OptionsDict:
+        return markdown_parser().options
+
+    def lesson_body(self, lesson: Lesson, teacher: bool) -> str:
+        tokens = list(lesson.tokens) if teacher else drop_teacher_notes(lesson.tokens)
+        return self.renderer.render(tokens, self.options, {})
+
+    def inline(self, text: str) -> str:
+        """Inline Markdown of a quiz or glossary string (no paragraphs)."""
+        tokens = markdown_parser().parseInline(text)
+        return self.renderer.render(tokens, self.options, {})
+
+    def block(self, text: str) -> str:
+        """Block Markdown of a longer string, e.g. a marking guide."""
+        return self.renderer.render(markdown_parser().parse(text), self.options, {})
+
+    # --- render rules (signature fixed by markdown-it-py) -------------------------------
+    def _citation(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        ids = token.meta["ids"]
+        for ident in ids:
+            self.state.cited[ident] = None
+        titles = [
+            f"§{ident}: {self.course.sources.by_id[ident].summary.get(self.state.lang)}"
+            for ident in ids
+            if ident in self.course.sources.by_id
+        ]
+        anchor = paragraph_anchor(ids[0]) if ids else "sources"
+        return (
+            f'<a class="cite" href="#{anchor}" title="{escape(" | ".join(titles))}">'
+            f"{escape(token.content)}</a>"
+        )
+
+    def _term(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        ident = token.meta["id"]
+        self.state.terms[ident] = None
+        term = self.course.glossary.by_id.get(ident)
+        label = token.meta["label"] or (term.term.get(self.state.lang) if term else ident)
+        return f'<a class="term" href="#term-{escape(ident)}">{escape(label)}</a>'
+
+    def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        src = f"{self.state.media_prefix}/{self.state.module_id}/{token.attrs.get('src', '')}"
+        alt = self.renderer.renderInlineAsText(token.children or [], options, env)
+        return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
+
+    def _heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        self.state.heading_level = int(token.tag[1])
+        text = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
+        text = re.sub(r"\[§[^\]]*\]|\[\[|\]\]", "", text)
+        return f'<{token.tag} id="{self.state.unique_id(slugify(text))}">'
+
+
+    def _link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        href = str(token.attrs.get("href", ""))
+        title = token.attrs.get("title")
+        attrs = f' href="{escape(href)}"'
+        if title:
+            attrs += f' title="{escape(str(title))}"'
+        if href.lower().startswith(("http:", "https:")):
+            attrs += ' rel="external noopener noreferrer"'
+        return f"<a{attrs}>"
+
+    def _box_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        token = tokens[idx]
+        name, _, title = token.info.strip().partition(" ")
+        label = self.ui(f"container.{name}")
+        level = min(self.state.heading_level + 1, 6)
+        heading_text = f"{label}: {title.strip()}" if title.strip() else label
+        if self.state.lang == "fr" and title.strip():
+            heading_text = f"{label} : {title.strip()}"
+        box_id = self.state.unique_id(f"{name}-{slugify(title)}" if title.strip() else name)
+        return (
+            f'<section class="box box-{name}" aria-labelledby="{box_id}">\n'
+            f'<h{level} id="{box_id}" class="box-title">{escape(heading_text)}</h{level}>\n'
+        )
+
+    def _box_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return "</section>\n"

@@ -1,0 +1,90 @@
+"""Atomic writes: files via a temporary name, format folders staged then swapped into place."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class UnsafePath(ValueError):
+    """A builder asked to write outside its folder."""
+
+
+def check_relative(path: str) -> str:
+    """`path` if it is a clean relative POSIX path (no '..', no absolute, no backslash)."""
+    normal = posixpath.normpath(path)
+    if (
+        not path
+        or path != normal
+        or normal.startswith(("/", "../"))
+        or normal == ".."
+        or "\\" in path
+        or ":" in normal.split("/", 1)[0]
+    ):
+        raise UnsafePath(f"refusing to write '{path}': not a clean relative path")
+    return normal
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def new_stage(out: Path, name: str) -> Path:
+    """An empty staging folder beside the format folder it will replace."""
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=out))
+
+
+def put(stage: Path, rel: str, data: bytes) -> None:
+    target = stage / check_relative(rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    os.chmod(target, 0o644)
+
+
+def reuse(stage: Path, current: Path, rel: str) -> None:
+    """Carry an unchanged file over from the current output (a hard link where possible)."""
+    source, target = current / rel, stage / check_relative(rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def swap_in(stage: Path, target: Path) -> None:
+    """Replace `target` by the staged folder; the old folder is removed only afterwards."""
+    os.chmod(stage, 0o755)
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(stage, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(stage: Path) -> None:
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove staging folders left by an interrupted earlier build."""
+    if not out.is_dir():
+        return
+    for entry in out.iterdir():
+        if entry.is_dir() and entry.name.startswith((".tmp-", ".old-")):
+            shutil.rmtree(entry, ignore_errors=True)
