@@ -19,20 +19,24 @@ def validate_course(course: Course, diags: Diagnostics) -> None:
 def _check_lessons_present(module: Module, languages: tuple[str, ...], diags: Diagnostics) -> None:
     for audience in module.audiences:
         for lang in languages:
-            if module.lesson(audience, lang) is None:
-                folder = module.path.rsplit("/", 1)[0]
+            folder = module.path.rsplit("/", 1)[0]
+            lesson_path = f"{folder}/{audience}.{lang}.md"
+            broken = any(d.loc.path == lesson_path for d in diags.errors)
+            if module.lesson(audience, lang) is None and not broken:
                 diags.error(
                     "module.missing-lesson",
                     f"module '{module.id}' lists audience '{audience}' but has no '{lang}' lesson",
                     module.loc,
-                    f"add {folder}/{audience}.{lang}.md",
+                    f"add {lesson_path}",
                 )
-        if module.quiz(audience) is None:
+        quiz_path = f"quizzes/{module.id}/{audience}.yaml"
+        broken = any(d.loc.path == quiz_path for d in diags.errors)
+        if module.quiz(audience) is None and not broken:
             diags.warning(
                 "module.missing-quiz",
                 f"module '{module.id}' has no quiz for '{audience}'",
                 module.loc,
-                f"add quizzes/{module.id}/{audience}.yaml",
+                f"add {quiz_path}",
             )
 
 

@@ -154,7 +154,7 @@ def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
                                para.loc("id"))
             continue
         seen.add(ident)
-        paragraphs.append(Paragraph(ident, para.localized("section", required=False),
+        paragraphs.append(Paragraph(ident, para.localized("section"),
                                     para.localized("summary")))
     return SourceIndex(fields.text("document"), fields.localized("title"), tuple(paragraphs),
                        digest)

@@ -144,17 +144,10 @@ class FieldReader:
             result.append((ident, loc))
         return tuple(result)
 
-    def localized(self, key: str, required: bool = True) -> Localized:
-        """A mapping with a non-empty text for every course language."""
+    def localized(self, key: str) -> Localized:
+        """A mapping with a non-empty text for every course language (empty when absent)."""
         value = self.data.get(key)
-        if value is None:
-            if required:
-                self.diags.error(
-                    "schema.missing-key",
-                    f"{self.what} needs '{key}'",
-                    self.data.loc,
-                    f"add '{key}:' with one entry per language ({', '.join(self.languages)})",
-                )
+        if value is None:  # a missing required key is reported once, by check_keys
             return Localized(())
         return read_localized(value, self.loc(key), f"'{key}'", self.languages, self.diags)
 

@@ -231,7 +231,8 @@ class _BodyScan:
         diags = self.ctx.diags
         content = token.content
         if content.startswith(":::"):
-            name = content[3:].strip().split(" ", 1)[0]
+            words = content[3:].split()
+            name = words[0] if words else ""
             diags.error(
                 "lesson.container",
                 f"unknown container '{name}'" if name else "a ':::' line with no container open",

@@ -1,0 +1,67 @@
+"""Shared fixtures: test courses copied to a temporary folder, the CLI run in-process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+PROJECT = TESTS.parent
+COURSES = TESTS / "courses"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path):
+    """Copy a test course (by name) or the shipped course ("project") into a fresh folder."""
+
+    def copy(name: str = "full") -> Path:
+        target = tmp_path / name
+        if name == "project":
+            for folder in ("modules", "quizzes"):
+                shutil.copytree(PROJECT / folder, target / folder)
+        else:
+            shutil.copytree(COURSES / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `e4j` in this process and return its exit code and output."""
+    from builders.cli import main
+
+    def run(*args: str) -> CliResult:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (the build cache excepted), by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".e4j-cache" not in p.parts
+    }
+
+
+def chromium_path() -> str | None:
+    path = "/usr/bin/chromium"
+    return path if os.access(path, os.X_OK) else None

@@ -1,0 +1,94 @@
+"""Loading a course into the model: every field, every question type, located diagnostics."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from builders.diagnostics import CourseError
+from builders.load import load_course
+from builders.load.markdown import parse_citation
+from conftest import COURSES
+
+
+@pytest.fixture(scope="module")
+def course():
+    loaded, warnings = load_course(COURSES / "full")
+    assert warnings == []
+    return loaded
+
+
+def test_course_metadata(course):
+    assert course.languages == ("en", "fr")
+    assert course.title["fr"] == "Cours d’essai"
+    assert [p.id for p in course.sources.paragraphs][:3] == ["7", "8", "9"]
+    assert course.glossary.by_id["vulnerability"].term["fr"] == "vulnérabilité"
+
+
+def test_module_and_lessons(course):
+    module = course.module("demo")
+    assert module.version == "1.2.0" and module.licence == "CC-BY-4.0"
+    assert module.audiences == ("secondary",)
+    assert [a.path for a in module.assets] == ["images/levels.png"]
+    lesson = module.lesson("secondary", "fr")
+    assert lesson.title.startswith("Risques et protection")
+    assert [o.id for o in lesson.outcomes] == ["demo-1", "demo-2"]
+    assert lesson.duration == 45 and sum(s.minutes for s in lesson.plan) == 45
+    assert lesson.citations == ("7", "8", "9", "10", "16(a)", "16(b)", "16(c)", "30")
+    assert lesson.terms == ("risk-factor", "vulnerability")
+    assert lesson.images == ("images/levels.png",)
+    assert lesson.loc.path == "modules/demo/secondary.fr.md"
+
+
+def test_model_is_immutable(course):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        course.module("demo").lessons[0].title = "changed"  # type: ignore[misc]
+
+
+def test_every_question_type(course):
+    quiz = course.module("demo").quiz("secondary")
+    assert quiz.pass_mark == 60 and quiz.pre_post and quiz.shuffle
+    by_type = {q.type: q for q in quiz.questions}
+    assert set(by_type) == {"single", "multiple", "truefalse", "short", "matching", "numerical", "essay"}
+    assert [o.correct for o in by_type["single"].options] == [True, False]
+    assert by_type["single"].options[0].feedback["fr"].startswith("Oui")
+    assert by_type["truefalse"].answer is False
+    assert by_type["short"].accepted("fr") == ("facteur de risque", "un facteur de risque")
+    assert by_type["short"].case_sensitive is False
+    assert by_type["numerical"].answer == 4.0 and by_type["numerical"].tolerance == 0.0
+    assert by_type["matching"].pairs[1].match["en"] == "Local"
+    assert by_type["essay"].min_words == 80 and "4 points" in by_type["essay"].marking_guide["en"]
+    assert by_type["essay"].paragraphs == ("30", "16(a)")
+    assert quiz.total_points == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("27", ["27"]),
+        ("16(e)", ["16(e)"]),
+        ("7, §8", ["7", "8"]),
+        ("8–11", ["8", "9", "10", "11"]),
+        ("8-9", ["8", "9"]),
+        ("16(b)–(d)", ["16(b)", "16(c)", "16(d)"]),
+    ],
+)
+def test_citation_syntax(text, ids):
+    assert parse_citation(text) == (ids, "")
+
+
+@pytest.mark.parametrize("text", ["abc", "11–8", "16(d)–(b)", "8–16(a)"])
+def test_bad_citation_syntax(text):
+    ids, error = parse_citation(text)
+    assert ids == [] and error
+
+
+def test_errors_are_all_collected(course_copy):
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text().replace("[§7]", "[§99]").replace("[[vulnerability|", "[[vulnerabilty|"))
+    with pytest.raises(CourseError) as info:
+        load_course(root)
+    codes = sorted(d.code for d in info.value.diagnostics)
+    assert codes == ["cite.unknown-paragraph", "glossary.unknown-term"]
