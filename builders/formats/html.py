@@ -28,7 +28,7 @@ class HtmlBuilder(Builder):
     description = "offline HTML edition (learner and teacher pages), opens from file://"
 
     def plan(self, course: Course) -> list[Job]:
-        jobs = [Job("assets", ()), Job("home", (course.digest,))]
+        jobs = [Job("assets", ()), Job("home", (repr(course.title), repr(course.editions())))]
         for module in course.modules:
             if module.assets:
                 jobs.append(Job(f"media:{module.id}", tuple(a.digest for a in module.assets),

@@ -1,0 +1,165 @@
+"""Whole builds through the CLI: determinism, incremental rebuilds, selection, safety of outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from builders.pipeline import Selection, build
+from conftest import tree_bytes
+
+FOREIGN_REFERENCE = re.compile(
+    r"""(?:src|srcset|poster|data|action|formaction)\s*=\s*["']?\s*(?:https?:)?//"""
+    r"""|<link[^>]+href\s*=\s*["']?\s*(?:https?:)?//"""
+    r"""|url\(\s*["']?\s*(?:https?:)?//|@import|fetch\(|XMLHttpRequest|sendBeacon|WebSocket""",
+    re.IGNORECASE,
+)
+
+
+def html_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def test_build_is_deterministic(course_copy, tmp_path):
+    root = course_copy("full")
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(root, first, ["html"])
+    build(root, second, ["html"], force=True)
+    assert tree_bytes(first) == tree_bytes(second)
+    assert len(tree_bytes(first)) >= 10
+
+
+def test_noop_and_incremental_rebuild(course_copy):
+    root = course_copy("full")
+    out = root / "exports"
+    full = build(root, out, ["html"])
+    assert full.formats[0].built == 7 and full.formats[0].reused == 0
+    assert build(root, out, ["html"]).up_to_date
+    english_page = (out / "html/en/secondary/demo.html").stat().st_ino
+    lesson = root / "modules/demo/secondary.fr.md"
+    lesson.write_text(lesson.read_text().replace("Qui est le plus touché", "Qui est le plus exposé"))
+    again = build(root, out, ["html"])
+    report = again.formats[0]
+    assert report.built == 2 and report.reused == 5
+    assert sorted(report.written) == [
+        "fr/secondary/demo.html",
+        "fr/secondary/index.html",
+        "fr/secondary/teacher/demo.html",
+    ]
+    assert "Qui est le plus exposé" in (out / "html/fr/secondary/demo.html").read_text()
+    assert (out / "html/en/secondary/demo.html").stat().st_ino == english_page
+    assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+def test_selection_builds_only_what_was_asked(course_copy):
+    root = course_copy("full")
+    out = root / "exports"
+    build(root, out, ["html"], Selection(langs=frozenset({"fr"})))
+    assert (out / "html/fr/secondary/demo.html").is_file()
+    assert not (out / "html/en").exists()
+    build(root, out, ["html"])
+    assert (out / "html/en/secondary/demo.html").is_file()
+    assert (out / "html/fr/secondary/demo.html").is_file()
+
+
+def test_cli_build_summary_and_index(course_copy, run_cli):
+    root = course_copy("full")
+    result = run_cli("--root", root, "build")
+    assert result.code == 0, result.err
+    assert "html" in result.out and "Open" in result.out
+    index = (root / "exports/index.html").read_text()
+    assert 'href="html/en/secondary/teacher/demo.html"' in index
+    assert re.search(r"\d+(\.\d)? kB", index)
+    assert run_cli("--root", root, "build").out.startswith("Up to date")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--format", "htm"], "did you mean 'html'?"),
+        (["build", "--audience", "secundary"], "did you mean 'secondary'?"),
+        (["build", "--lang", "de"], "the course has no language 'de'"),
+        (["build", "--module", "dem"], "did you mean 'demo'?"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(args, message, course_copy, run_cli):
+    root = course_copy("full")
+    result = run_cli("--root", root, *args)
+    assert result.code == 2
+    assert message in result.err
+    assert not (root / "exports").exists()
+
+
+def test_list_and_check(course_copy, run_cli):
+    root = course_copy("full")
+    listed = run_cli("--root", root, "list")
+    assert listed.code == 0 and "demo" in listed.out and "7" in listed.out
+    checked = run_cli("--root", root, "check", "--strict")
+    assert checked.code == 0 and "1 module(s), 2 lesson(s)" in checked.out
+
+
+def test_strict_turns_warnings_into_errors(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "quizzes/demo/secondary.yaml").unlink()
+    assert run_cli("--root", root, "check").code == 0
+    strict = run_cli("--root", root, "check", "--strict")
+    assert strict.code == 1 and "warning[module.missing-quiz]" in strict.err
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from conftest import COURSES
+
+    out = tmp_path_factory.mktemp("exports")
+    build(COURSES / "full", out, ["html"])
+    return out
+
+
+def test_every_page_is_valid_html5(built):
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    pages = html_files(built)
+    assert len(pages) == 8  # 7 in html/ plus exports/index.html
+    for page in pages:
+        document = parser.parse(page.read_bytes())
+        assert document.find("head/title").text.strip(), page
+        assert len(document.findall(".//h1")) == 1, page
+
+
+def test_no_reference_to_another_host(built):
+    for path in sorted(built.rglob("*")):
+        if path.suffix in (".html", ".css", ".js"):
+            text = path.read_text()
+            assert not FOREIGN_REFERENCE.search(text), f"{path}: {FOREIGN_REFERENCE.search(text)}"
+
+
+def test_raw_html_is_never_passed_through(built):
+    for page in html_files(built):
+        text = page.read_text()
+        assert "<script>alert" not in text
+        assert "javascript:" not in text
+    learner = (built / "html/en/secondary/demo.html").read_text()
+    assert "&lt;script&gt;alert" in learner
+
+
+def test_learner_and_teacher_editions(built):
+    learner = (built / "html/fr/secondary/demo.html").read_text()
+    teacher = (built / "html/fr/secondary/teacher/demo.html").read_text()
+    assert "protocole de protection" not in learner and "protocole de protection" in teacher
+    assert 'id="quiz-data"' in learner and 'id="quiz-data"' not in teacher
+    assert "Corrigé" in teacher and "Déroulement de la séance" in teacher
+    assert "Grille de correction" in teacher and "Grille de correction" not in learner
+    assert '<html lang="fr">' in learner
+    assert 'lang="en" hreflang="en"' in learner
+    assert 'href="#para-16a"' in learner and 'id="para-16a"' in learner
+    assert 'href="#term-vulnerability"' in learner and 'id="term-vulnerability"' in learner
+
+
+def test_learner_pages_stay_light(built):
+    """A guard against bloat, not a speed test: sizes are measured in `make bench`."""
+    shared = sum(p.stat().st_size for p in (built / "html/assets").iterdir())
+    page = (built / "html/en/secondary/demo.html").stat().st_size
+    assert shared < 20_000 and page < 40_000

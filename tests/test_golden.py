@@ -1,0 +1,39 @@
+"""Golden files: the HTML edition of tests/courses/full, compared file by file.
+
+After a reviewed change, regenerate with `make golden` and review the diff like code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from builders.formats import REGISTRY, get_builder
+from builders.load import load_course
+from conftest import COURSES, TESTS
+
+GOLDEN = TESTS / "golden"
+UPDATE = os.environ.get("E4J_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("fmt", sorted(REGISTRY))
+def test_golden(fmt):
+    course, _ = load_course(COURSES / "full")
+    artifact = get_builder(fmt).build(course)
+    folder = GOLDEN / fmt
+    if UPDATE:
+        shutil.rmtree(folder, ignore_errors=True)
+        for rel, data in artifact.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(data)
+    expected = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    assert sorted(artifact) == sorted(expected), "files differ; run `make golden` if intended"
+    for rel in sorted(artifact):
+        if rel.endswith((".html", ".css", ".js", ".xml", ".txt", ".json")):
+            assert artifact[rel].decode() == expected[rel].decode(), rel
+        else:
+            assert artifact[rel] == expected[rel], rel
