@@ -1,0 +1,152 @@
+"""Pages in a real headless Chromium: axe-core audit, keyboard-usable quizzes, no network.
+
+Needs Debian's /usr/bin/chromium (installed by .ci/run) and axe-core from npm (`make test`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from builders.pipeline import build
+from conftest import COURSES, PROJECT, chromium_path
+
+pytestmark = pytest.mark.browser
+
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _missing(what: str) -> None:
+    message = f"{what} is missing: run `make test` (CI installs it through .ci/run)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        _missing("/usr/bin/chromium (Debian package chromium)")
+    if not AXE.is_file():
+        _missing("node_modules/axe-core")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    """The full test course and the shipped course, each built once."""
+    built = {}
+    for name, root in (("full", COURSES / "full"), ("project", PROJECT)):
+        out = tmp_path_factory.mktemp(name)
+        build(root, out, ["html"])
+        built[name] = out
+    return built
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    tab = context.new_page()
+    tab.requests = requests  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+PAGES = [
+    ("full", "index.html"),
+    ("full", "html/index.html"),
+    ("full", "html/en/secondary/index.html"),
+    ("full", "html/en/secondary/demo.html"),
+    ("full", "html/en/secondary/teacher/demo.html"),
+    ("full", "html/fr/secondary/demo.html"),
+    ("full", "html/fr/secondary/teacher/demo.html"),
+    ("project", "html/en/secondary/root-causes.html"),
+    ("project", "html/fr/secondary/root-causes.html"),
+    ("project", "html/fr/secondary/teacher/root-causes.html"),
+]
+
+
+@pytest.mark.parametrize(("site", "rel"), PAGES)
+def test_axe_finds_no_serious_violation(site, rel, sites, page):
+    page.goto((sites[site] / rel).as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+
+
+def _answer_by_keyboard(page, selector: str) -> None:
+    page.focus(selector)
+    page.keyboard.press("Space")
+
+
+def test_quiz_works_with_the_keyboard_alone(sites, page):
+    page.goto((sites["full"] / "html/fr/secondary/demo.html").as_uri())
+    form = page.locator("#q-demo-q1")
+    _answer_by_keyboard(page, "#demo-q1-0")
+    page.keyboard.press("Tab")  # a radio group is one tab stop: next comes the button
+    assert page.evaluate("document.activeElement.textContent") == "Vérifier la réponse"
+    page.keyboard.press("Enter")
+    feedback = form.locator(".feedback")
+    assert "Correct." in feedback.inner_text()
+    assert "Oui : elle touche de nombreux pays" in feedback.inner_text()
+    assert "Les facteurs mondiaux dépassent les frontières." in feedback.inner_text()
+    outline = page.evaluate(
+        "getComputedStyle(document.querySelector('#q-demo-q1 button')).outlineStyle"
+    )
+    assert outline == "solid"
+
+
+def test_every_question_type_gives_feedback_and_a_score(sites, page):
+    page.goto((sites["full"] / "html/fr/secondary/demo.html").as_uri())
+
+    def submit(qid: str) -> str:
+        page.locator(f"#q-{qid} button").click()
+        return page.locator(f"#q-{qid} .feedback").inner_text()
+
+    page.check("#demo-q1-1")
+    assert "C’est un facteur individuel." in submit("demo-q1")
+    page.check("#demo-q2-0")
+    assert "En partie correct." in submit("demo-q2")
+    page.check("#demo-q3-false")
+    assert "Exact : les circonstances" in submit("demo-q3")
+    page.fill("#demo-q4-answer", "  Facteur de RISQUE ")
+    assert "Correct." in submit("demo-q4")
+    page.select_option("#demo-q5-0", label="Mondial")
+    page.select_option("#demo-q5-1", label="Local")
+    assert "Bravo." in submit("demo-q5")
+    page.fill("#demo-q6-answer", "4,0")
+    assert "Oui : mondial, national, local, individuel." in submit("demo-q6")
+    page.fill("#demo-q7-answer", "Parce que les causes profondes…")
+    assert "Montrez-la à votre enseignant" in submit("demo-q7")
+    score = page.locator(".quiz-score").inner_text()
+    assert score.startswith("Votre score : 6 sur 8 points (75 %).")
+    assert "Vous avez atteint le seuil de réussite." in score
+
+
+def test_pages_render_on_a_phone_without_horizontal_scroll(sites, page):
+    page.goto((sites["project"] / "html/en/secondary/root-causes.html").as_uri())
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
