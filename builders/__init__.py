@@ -1,3 +1,3 @@
-"""E4J prevention course kit: builds lessons and quizzes into HTML, SCORM, Common Cartridge and print."""
+"""E4J prevention course kit: lessons and quizzes built into HTML, SCORM, CC and print."""
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The `e4j` command: build, check, list. Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal."""
+"""The `e4j` command: build, check, list. Exit 0 ok, 1 content errors, 2 usage, 3 internal."""
 
 from __future__ import annotations
 
@@ -17,8 +17,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="e4j",
         description="Build the E4J prevention course kit from modules/ and quizzes/.",
     )
-    parser.add_argument("--root", type=Path, default=Path.cwd(),
-                        help="project folder holding modules/ and quizzes/ (default: here)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="project folder holding modules/ and quizzes/ (default: here)",
+    )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     output.add_argument("-v", "--verbose", action="store_true", help="list every file written")
@@ -26,15 +30,29 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="check the sources, then build the exports")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/exports)")
-    build.add_argument("--lang", action="append", default=[], metavar="L",
-                       help="only this language (repeatable)")
-    build.add_argument("--audience", action="append", default=[], metavar="A",
-                       help="only this audience (repeatable)")
-    build.add_argument("--module", action="append", default=[], metavar="M",
-                       help="only this module (repeatable)")
-    build.add_argument("--format", action="append", default=[], metavar="F",
-                       help=f"only this format (repeatable): {', '.join(REGISTRY)}")
-    build.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    build.add_argument(
+        "--lang", action="append", default=[], metavar="L", help="only this language (repeatable)"
+    )
+    build.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        metavar="A",
+        help="only this audience (repeatable)",
+    )
+    build.add_argument(
+        "--module", action="append", default=[], metavar="M", help="only this module (repeatable)"
+    )
+    build.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        metavar="F",
+        help=f"only this format (repeatable): {', '.join(REGISTRY)}",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rebuild everything, ignoring the cache"
+    )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     check = commands.add_parser("check", help="validate the sources without building")
@@ -62,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose or os.environ.get("E4J_DEBUG"):
             raise
         err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {exc}", markup=True)
-        err.print("exports/ is unchanged. Run again with --verbose for the traceback and report it.")
+        err.print(
+            "exports/ is unchanged. Run again with --verbose for the traceback and report it."
+        )
         return EXIT_INTERNAL
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -33,8 +34,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             return EXIT_CONTENT
         if not args.quiet:
             lessons = sum(len(m.lessons) for m in course.modules)
-            out.print(f"OK: {len(course.modules)} module(s), {lessons} lesson(s), "
-                      f"{sum(len(m.quizzes) for m in course.modules)} quiz file(s)")
+            out.print(
+                f"OK: {len(course.modules)} module(s), {lessons} lesson(s), "
+                f"{sum(len(m.quizzes) for m in course.modules)} quiz file(s)"
+            )
         return EXIT_OK
     return _list(course, out)
 
@@ -66,7 +69,9 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             return _usage(err, f"unknown format '{name}'; {did_you_mean(name, REGISTRY)}")
     for audience in args.audience:
         if audience not in AUDIENCES:
-            return _usage(err, f"unknown audience '{audience}'; {did_you_mean(audience, AUDIENCES)}")
+            return _usage(
+                err, f"unknown audience '{audience}'; {did_you_mean(audience, AUDIENCES)}"
+            )
     selection = Selection(frozenset(args.lang), frozenset(args.audience), frozenset(args.module))
     target = (args.out or root / "exports").resolve()
     progress_bar = None
@@ -74,7 +79,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
         from rich.progress import Progress
 
         progress_bar = Progress(console=out, transient=True)
-    tasks: dict[str, int] = {}
+    tasks: dict[str, Any] = {}
 
     def progress(name: str, done: int, total: int) -> None:
         if progress_bar is None:
@@ -118,8 +123,14 @@ def _summary(report, target: Path, out: Console, verbose: bool) -> None:
     for column in ("format", "rebuilt", "reused", "files", "size", "time"):
         table.add_column(column, justify="left" if column == "format" else "right")
     for fmt in report.formats:
-        table.add_row(fmt.name, str(fmt.built), str(fmt.reused), str(fmt.files),
-                      human_size(fmt.size), f"{fmt.seconds:.2f} s")
+        table.add_row(
+            fmt.name,
+            str(fmt.built),
+            str(fmt.reused),
+            str(fmt.files),
+            human_size(fmt.size),
+            f"{fmt.seconds:.2f} s",
+        )
     out.print(table)
     if verbose:
         for fmt in report.formats:

@@ -25,14 +25,18 @@ def write_exports_index(course: Course, out: Path) -> None:
             for p in files
             if not p.relative_to(folder).as_posix().startswith(HIDDEN_PREFIXES)
         ]
-        sections.append({
-            "name": name,
-            "files": listed,
-            "count": len(files),
-            "total": sum(p.stat().st_size for p in files),
-        })
+        sections.append(
+            {
+                "name": name,
+                "files": listed,
+                "count": len(files),
+                "total": sum(p.stat().st_size for p in files),
+            }
+        )
     lang = course.languages[0]
-    html = template_env("exports").get_template("index.html.j2").render(
-        course=course, lang=lang, ui=UI(lang), sections=sections
+    html = (
+        template_env("exports")
+        .get_template("index.html.j2")
+        .render(course=course, lang=lang, ui=UI(lang), sections=sections)
     )
     write_file_atomic(out / "index.html", html.encode("utf-8"))

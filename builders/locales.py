@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ LOCALES = Path(__file__).parent / "locales"
 FALLBACK = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(lang: str) -> dict[str, Any]:
     path = LOCALES / f"{lang}.yaml"
     if not path.is_file():

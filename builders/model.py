@@ -263,7 +263,5 @@ class Course:
 
     def lessons_for(self, lang: str, audience: str) -> list[tuple[Module, Lesson]]:
         return [
-            (m, lesson)
-            for m in self.modules
-            if (lesson := m.lesson(audience, lang)) is not None
+            (m, lesson) for m in self.modules if (lesson := m.lesson(audience, lang)) is not None
         ]

@@ -14,7 +14,15 @@ from builders.formats import get_builder
 from builders.formats.base import Job
 from builders.load import load_course
 from builders.model import Course
-from builders.write import clean_leftovers, discard, new_stage, put, reuse, swap_in, write_file_atomic
+from builders.write import (
+    clean_leftovers,
+    discard,
+    new_stage,
+    put,
+    reuse,
+    swap_in,
+    write_file_atomic,
+)
 
 CACHE_DIR = ".e4j-cache"
 PACKAGE_DIR = Path(__file__).parent
@@ -93,20 +101,32 @@ def _digest(parts: Iterable[str | bytes]) -> str:
 
 def code_digest() -> str:
     """Changes whenever the builders' code, templates or static files change."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return _digest(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes()))
+    files = sorted(
+        p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    return _digest(
+        part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())
+    )
 
 
 def sources_stamp(root: Path, formats: Sequence[str], selection: Selection) -> str:
     """A cheap fingerprint of every source file and the request, for the no-op fast path."""
-    parts: list[str | bytes] = [code_digest(), ",".join(formats), repr(sorted(selection.langs)),
-                                repr(sorted(selection.audiences)), repr(sorted(selection.modules))]
+    parts: list[str | bytes] = [
+        code_digest(),
+        ",".join(formats),
+        repr(sorted(selection.langs)),
+        repr(sorted(selection.audiences)),
+        repr(sorted(selection.modules)),
+    ]
     for folder in SOURCE_FOLDERS:
         base = root / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() or path.is_symlink():
-                    parts += [path.relative_to(root).as_posix(), path.read_bytes() if path.is_file() else b"link"]
+                    parts += [
+                        path.relative_to(root).as_posix(),
+                        path.read_bytes() if path.is_file() else b"link",
+                    ]
     return _digest(parts)
 
 
@@ -172,8 +192,8 @@ def _build_format(
     decisions: list[tuple[Job, str, str]] = []  # (job, fingerprint, "build" | "reuse")
     for job in jobs:
         fingerprint = _digest([code, name, job.key, *job.inputs])
-        previous = old.get(job.key)
-        present = previous is not None and all(
+        previous = old.get(job.key) or {"fp": "", "files": None}
+        present = previous["files"] is not None and all(
             (current / rel).is_file() for rel in previous["files"]
         )
         if selection.matches(job) and not (present and previous["fp"] == fingerprint):
@@ -200,7 +220,9 @@ def _build_format(
                 artifact = builder.render(course, job)
                 for rel in sorted(artifact):
                     if rel in owner:
-                        raise RuntimeError(f"{name}: jobs {owner[rel]} and {job.key} both write {rel}")
+                        raise RuntimeError(
+                            f"{name}: jobs {owner[rel]} and {job.key} both write {rel}"
+                        )
                     put(stage, rel, artifact[rel])
                     report.written.append(rel)
                 files = sorted(artifact)

@@ -40,7 +40,9 @@ def test_noop_and_incremental_rebuild(course_copy):
     assert build(root, out, ["html"]).up_to_date
     english_page = (out / "html/en/secondary/demo.html").stat().st_ino
     lesson = root / "modules/demo/secondary.fr.md"
-    lesson.write_text(lesson.read_text().replace("Qui est le plus touché", "Qui est le plus exposé"))
+    lesson.write_text(
+        lesson.read_text().replace("Qui est le plus touché", "Qui est le plus exposé")
+    )
     again = build(root, out, ["html"])
     report = again.formats[0]
     assert report.built == 2 and report.reused == 5

@@ -50,7 +50,15 @@ def test_every_question_type(course):
     quiz = course.module("demo").quiz("secondary")
     assert quiz.pass_mark == 60 and quiz.pre_post and quiz.shuffle
     by_type = {q.type: q for q in quiz.questions}
-    assert set(by_type) == {"single", "multiple", "truefalse", "short", "matching", "numerical", "essay"}
+    assert set(by_type) == {
+        "single",
+        "multiple",
+        "truefalse",
+        "short",
+        "matching",
+        "numerical",
+        "essay",
+    }
     assert [o.correct for o in by_type["single"].options] == [True, False]
     assert by_type["single"].options[0].feedback["fr"].startswith("Oui")
     assert by_type["truefalse"].answer is False
@@ -87,7 +95,9 @@ def test_bad_citation_syntax(text):
 def test_errors_are_all_collected(course_copy):
     root = course_copy("full")
     lesson = root / "modules/demo/secondary.en.md"
-    lesson.write_text(lesson.read_text().replace("[§7]", "[§99]").replace("[[vulnerability|", "[[vulnerabilty|"))
+    lesson.write_text(
+        lesson.read_text().replace("[§7]", "[§99]").replace("[[vulnerability|", "[[vulnerabilty|")
+    )
     with pytest.raises(CourseError) as info:
         load_course(root)
     codes = sorted(d.code for d in info.value.diagnostics)

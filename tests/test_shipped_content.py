@@ -44,8 +44,9 @@ def test_languages_carry_the_same_structure(shipped):
                 lesson = module.lesson(audience, lang)
                 containers = tuple(t.type for t in lesson.tokens if t.type.startswith("container_"))
                 headings = sum(t.type == "heading_open" for t in lesson.tokens)
-                shapes.add((tuple(o.id for o in lesson.outcomes), containers, headings,
-                            lesson.citations))
+                shapes.add(
+                    (tuple(o.id for o in lesson.outcomes), containers, headings, lesson.citations)
+                )
             assert len(shapes) == 1, f"{module.id}/{audience}: languages differ"
 
 

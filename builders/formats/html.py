@@ -31,20 +31,42 @@ class HtmlBuilder(Builder):
         jobs = [Job("assets", ()), Job("home", (repr(course.title), repr(course.editions())))]
         for module in course.modules:
             if module.assets:
-                jobs.append(Job(f"media:{module.id}", tuple(a.digest for a in module.assets),
-                                module=module.id))
+                jobs.append(
+                    Job(
+                        f"media:{module.id}",
+                        tuple(a.digest for a in module.assets),
+                        module=module.id,
+                    )
+                )
         shared = (course.sources.digest, course.glossary.digest)
         for lang, audience in course.editions():
             pairs = course.lessons_for(lang, audience)
-            jobs.append(Job(f"edition:{lang}/{audience}",
-                            (*shared, *(m.meta_digest + les.digest for m, les in pairs)),
-                            lang=lang, audience=audience))
+            jobs.append(
+                Job(
+                    f"edition:{lang}/{audience}",
+                    (*shared, *(m.meta_digest + les.digest for m, les in pairs)),
+                    lang=lang,
+                    audience=audience,
+                )
+            )
             for module, lesson in pairs:
                 quiz = module.quiz(audience)
-                inputs = (*shared, module.meta_digest, lesson.digest, quiz.digest if quiz else "",
-                          *(a.digest for a in module.assets if a.path in lesson.images))
-                jobs.append(Job(f"lesson:{module.id}/{audience}/{lang}", inputs,
-                                lang=lang, audience=audience, module=module.id))
+                inputs = (
+                    *shared,
+                    module.meta_digest,
+                    lesson.digest,
+                    quiz.digest if quiz else "",
+                    *(a.digest for a in module.assets if a.path in lesson.images),
+                )
+                jobs.append(
+                    Job(
+                        f"lesson:{module.id}/{audience}/{lang}",
+                        inputs,
+                        lang=lang,
+                        audience=audience,
+                        module=module.id,
+                    )
+                )
         return jobs
 
     def render(self, course: Course, job: Job) -> Artifact:
@@ -67,16 +89,27 @@ class HtmlBuilder(Builder):
         lesson = module.lesson(audience, lang)
         assert lesson is not None
         return {
-            lesson_path(lang, audience, module_id, teacher): _lesson(course, module, lesson, teacher)
+            lesson_path(lang, audience, module_id, teacher): _lesson(
+                course, module, lesson, teacher
+            )
             for teacher in (False, True)
         }
 
 
 def _page(template: str, course: Course, lang: str, root: str, context: dict[str, Any]) -> bytes:
     ui = UI(lang)
-    html = template_env("html").get_template(template).render(
-        course=course, lang=lang, root=root, ui=ui, audiences=AUDIENCES,
-        lesson_path=lesson_path, **context,
+    html = (
+        template_env("html")
+        .get_template(template)
+        .render(
+            course=course,
+            lang=lang,
+            root=root,
+            ui=ui,
+            audiences=AUDIENCES,
+            lesson_path=lesson_path,
+            **context,
+        )
     )
     return html.encode("utf-8")
 
@@ -86,8 +119,9 @@ def _edition(course: Course, lang: str, audience: str) -> bytes:
         {"module": module, "lesson": lesson}
         for module, lesson in course.lessons_for(lang, audience)
     ]
-    return _page("edition.html.j2", course, lang, "../../",
-                 {"audience": audience, "entries": entries})
+    return _page(
+        "edition.html.j2", course, lang, "../../", {"audience": audience, "entries": entries}
+    )
 
 
 def _lesson(course: Course, module: Module, lesson: Lesson, teacher: bool) -> bytes:
@@ -119,7 +153,10 @@ def _lesson(course: Course, module: Module, lesson: Lesson, teacher: bool) -> by
         "definitions": definitions,
         "cited": [course.sources.by_id[i] for i in cited if i in course.sources.by_id],
         "anchor": paragraph_anchor,
-        "other_langs": [lang for lang in course.languages
-                        if lang != lesson.lang and module.lesson(lesson.audience, lang)],
+        "other_langs": [
+            lang
+            for lang in course.languages
+            if lang != lesson.lang and module.lesson(lesson.audience, lang)
+        ],
     }
     return _page("lesson.html.j2", course, lesson.lang, root, context)

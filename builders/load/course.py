@@ -54,15 +54,20 @@ class _Reader:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.diags.error("source.unreadable", f"cannot read the file: {exc.strerror}",
-                             SourceLoc(rel))
+            self.diags.error(
+                "source.unreadable", f"cannot read the file: {exc.strerror}", SourceLoc(rel)
+            )
             return None
         try:
             return data.decode("utf-8").replace("\r\n", "\n"), digest_bytes(data)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.diags.error("source.encoding", "the file is not valid UTF-8",
-                             SourceLoc(rel, line, 1), "save it as UTF-8")
+            self.diags.error(
+                "source.encoding",
+                "the file is not valid UTF-8",
+                SourceLoc(rel, line, 1),
+                "save it as UTF-8",
+            )
             return None
 
     def yaml(self, path: Path) -> tuple[YMap | None, str]:
@@ -88,8 +93,12 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     diags = Diagnostics()
     reader = _Reader(root, diags)
     if not (root / "modules").is_dir():
-        diags.error("source.missing", "there is no modules/ folder here", SourceLoc("modules"),
-                    "run e4j in the project folder, or pass --root")
+        diags.error(
+            "source.missing",
+            "there is no modules/ folder here",
+            SourceLoc("modules"),
+            "run e4j in the project folder, or pass --root",
+        )
         raise CourseError(diags.sorted())
     title, languages, course_digest = _read_course_file(reader)
     sources = _read_sources(reader, languages)
@@ -102,7 +111,9 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
     whole = hashlib.sha256(
-        "".join([course_digest, sources.digest, glossary.digest, *(m.digest for m in modules)]).encode()
+        "".join(
+            [course_digest, sources.digest, glossary.digest, *(m.digest for m in modules)]
+        ).encode()
     ).hexdigest()[:20]
     course = Course(title, languages, tuple(modules), sources, glossary, whole)
     validate_course(course, diags)
@@ -120,8 +131,12 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
     languages = fields.text_list("languages")
     for index, lang in enumerate(languages):
         if not LANG_CODE.match(lang):
-            reader.diags.error("course.language", f"'{lang}' is not a language code",
-                               fields.seq("languages").loc_of(index), "use codes like en, fr, es")
+            reader.diags.error(
+                "course.language",
+                f"'{lang}' is not a language code",
+                fields.seq("languages").loc_of(index),
+                "use codes like en, fr, es",
+            )
     if not languages:
         reader.diags.error("course.language", "list at least one language", fields.loc("languages"))
         languages = ("en",)
@@ -146,21 +161,28 @@ def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
         para.check_keys(("id", "summary"), ("section",))
         ident = para.text("id").replace(" ", "")
         if not PARAGRAPH_ID.match(ident):
-            reader.diags.error("sources.id", f"'{ident}' is not a paragraph id", para.loc("id"),
-                               'write ids like "8" or "16(e)"')
+            reader.diags.error(
+                "sources.id",
+                f"'{ident}' is not a paragraph id",
+                para.loc("id"),
+                'write ids like "8" or "16(e)"',
+            )
             continue
         if ident in seen:
-            reader.diags.error("sources.duplicate", f"paragraph {ident} is listed twice",
-                               para.loc("id"))
+            reader.diags.error(
+                "sources.duplicate", f"paragraph {ident} is listed twice", para.loc("id")
+            )
             continue
         seen.add(ident)
-        paragraphs.append(Paragraph(ident, para.localized("section"),
-                                    para.localized("summary")))
-    return SourceIndex(fields.text("document"), fields.localized("title"), tuple(paragraphs),
-                       digest)
+        paragraphs.append(Paragraph(ident, para.localized("section"), para.localized("summary")))
+    return SourceIndex(
+        fields.text("document"), fields.localized("title"), tuple(paragraphs), digest
+    )
 
 
-def _read_glossary(reader: _Reader, languages: tuple[str, ...], paragraph_ids: set[str]) -> Glossary:
+def _read_glossary(
+    reader: _Reader, languages: tuple[str, ...], paragraph_ids: set[str]
+) -> Glossary:
     data, digest = reader.yaml(reader.root / "modules" / "glossary.yaml")
     if data is None:
         return Glossary((), digest)
@@ -177,19 +199,31 @@ def _read_glossary(reader: _Reader, languages: tuple[str, ...], paragraph_ids: s
         term.check_keys(("id", "term", "definition"), ("paragraphs",))
         ident = term.text("id")
         if not MODULE_ID.match(ident):
-            reader.diags.error("glossary.id", f"term id '{ident}' must be a lowercase slug",
-                               term.loc("id"), "use lowercase letters, digits and hyphens")
+            reader.diags.error(
+                "glossary.id",
+                f"term id '{ident}' must be a lowercase slug",
+                term.loc("id"),
+                "use lowercase letters, digits and hyphens",
+            )
         if ident in seen:
-            reader.diags.error("glossary.duplicate", f"term '{ident}' is defined twice",
-                               term.loc("id"))
+            reader.diags.error(
+                "glossary.duplicate", f"term '{ident}' is defined twice", term.loc("id")
+            )
         seen.add(ident)
         refs = term.paragraph_ids("paragraphs")
         for pid, loc in refs:
             if pid not in paragraph_ids:
-                reader.diags.error("cite.unknown-paragraph",
-                                   f"§{pid} is not a paragraph of the source paper", loc)
-        terms.append(GlossaryTerm(ident, term.localized("term"), term.localized("definition"),
-                                  tuple(pid for pid, _ in refs)))
+                reader.diags.error(
+                    "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", loc
+                )
+        terms.append(
+            GlossaryTerm(
+                ident,
+                term.localized("term"),
+                term.localized("definition"),
+                tuple(pid for pid, _ in refs),
+            )
+        )
     terms.sort(key=lambda t: t.id)
     return Glossary(tuple(terms), digest)
 
@@ -201,8 +235,12 @@ def _read_assets(reader: _Reader, folder: Path) -> list[Asset]:
         base = Path(dirpath)
         for name in [*dirnames]:
             if (base / name).is_symlink():
-                reader.diags.error("source.symlink", "symbolic links are not followed",
-                                   SourceLoc(reader.rel(base / name)), "copy the folder instead")
+                reader.diags.error(
+                    "source.symlink",
+                    "symbolic links are not followed",
+                    SourceLoc(reader.rel(base / name)),
+                    "copy the folder instead",
+                )
                 dirnames.remove(name)
         for name in sorted(filenames):
             path = base / name
@@ -211,8 +249,12 @@ def _read_assets(reader: _Reader, folder: Path) -> list[Asset]:
             if name.startswith("."):
                 continue
             if path.is_symlink():
-                reader.diags.error("source.symlink", "symbolic links are not read",
-                                   SourceLoc(reader.rel(path)), "copy the file instead")
+                reader.diags.error(
+                    "source.symlink",
+                    "symbolic links are not read",
+                    SourceLoc(reader.rel(path)),
+                    "copy the file instead",
+                )
                 continue
             data = path.read_bytes()
             assets.append(Asset(path.relative_to(folder).as_posix(), data, digest_bytes(data)))
@@ -229,8 +271,12 @@ def _read_module(
     diags = reader.diags
     rel = reader.rel(folder)
     if not (folder / "module.yaml").is_file():
-        diags.error("module.missing-yaml", f"{rel}/ has no module.yaml", SourceLoc(rel),
-                    "add module.yaml (see docs/authoring.md)")
+        diags.error(
+            "module.missing-yaml",
+            f"{rel}/ has no module.yaml",
+            SourceLoc(rel),
+            "add module.yaml (see docs/authoring.md)",
+        )
         return None
     data, digest = reader.yaml(folder / "module.yaml")
     if data is None:
@@ -243,24 +289,39 @@ def _read_module(
     )
     ident = fields.text("id")
     if ident != folder.name:
-        diags.error("module.id", f"module id '{ident}' differs from its folder '{folder.name}'",
-                    fields.loc("id"), f"write id: {folder.name}")
+        diags.error(
+            "module.id",
+            f"module id '{ident}' differs from its folder '{folder.name}'",
+            fields.loc("id"),
+            f"write id: {folder.name}",
+        )
     if not MODULE_ID.match(folder.name):
-        diags.error("module.id", f"module folder '{folder.name}' must be a lowercase slug",
-                    SourceLoc(rel))
+        diags.error(
+            "module.id", f"module folder '{folder.name}' must be a lowercase slug", SourceLoc(rel)
+        )
     audiences = fields.text_list("audiences")
     for index, audience in enumerate(audiences):
         if audience not in AUDIENCES:
-            diags.error("module.audience", f"unknown audience '{audience}'",
-                        fields.seq("audiences").loc_of(index), did_you_mean(audience, AUDIENCES))
+            diags.error(
+                "module.audience",
+                f"unknown audience '{audience}'",
+                fields.seq("audiences").loc_of(index),
+                did_you_mean(audience, AUDIENCES),
+            )
     paragraphs = fields.paragraph_ids("paragraphs")
     for pid, loc in paragraphs:
         if pid not in sources.by_id:
-            diags.error("cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper",
-                        loc)
+            diags.error(
+                "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", loc
+            )
     assets = _read_assets(reader, folder)
-    ctx = LessonContext(frozenset(sources.by_id), frozenset(glossary.by_id),
-                        frozenset(a.path for a in assets), diags, languages)
+    ctx = LessonContext(
+        frozenset(sources.by_id),
+        frozenset(glossary.by_id),
+        frozenset(a.path for a in assets),
+        diags,
+        languages,
+    )
     lessons = []
     for lesson_path in sorted(folder.glob("*.md")):
         match = LESSON_NAME.match(lesson_path.name)
@@ -274,14 +335,18 @@ def _read_module(
             )
             continue
         if match["audience"] not in audiences:
-            diags.error("module.unlisted-audience",
-                        f"lesson for '{match['audience']}' but the module's audiences do not list it",
-                        fields.loc("audiences"), f"add {match['audience']} to audiences")
+            diags.error(
+                "module.unlisted-audience",
+                f"lesson for '{match['audience']}' but the module's audiences do not list it",
+                fields.loc("audiences"),
+                f"add {match['audience']} to audiences",
+            )
         read = reader.text(lesson_path)
         if read is None:
             continue
-        lesson = read_lesson(read[0], lesson_rel, read[1], folder.name, match["audience"],
-                             match["lang"], ctx)
+        lesson = read_lesson(
+            read[0], lesson_rel, read[1], folder.name, match["audience"], match["lang"], ctx
+        )
         if lesson is not None:
             lessons.append(lesson)
     quizzes = []
@@ -291,9 +356,12 @@ def _read_module(
             audience = quiz_path.stem
             quiz_rel = reader.rel(quiz_path)
             if audience not in audiences:
-                diags.error("quiz.audience",
-                            f"quiz for audience '{audience}', which module '{folder.name}' does not list",
-                            SourceLoc(quiz_rel), did_you_mean(audience, audiences))
+                diags.error(
+                    "quiz.audience",
+                    f"quiz for audience '{audience}', which module '{folder.name}' does not list",
+                    SourceLoc(quiz_rel),
+                    did_you_mean(audience, audiences),
+                )
                 continue
             quiz_data, quiz_digest = reader.yaml(quiz_path)
             if quiz_data is None:
@@ -302,8 +370,14 @@ def _read_module(
             if quiz is not None:
                 quizzes.append(quiz)
     module_digest = hashlib.sha256(
-        "".join([digest, *(x.digest for x in lessons), *(q.digest for q in quizzes),
-                 *(a.digest for a in assets)]).encode()
+        "".join(
+            [
+                digest,
+                *(x.digest for x in lessons),
+                *(q.digest for q in quizzes),
+                *(a.digest for a in assets),
+            ]
+        ).encode()
     ).hexdigest()[:20]
     return Module(
         id=folder.name,

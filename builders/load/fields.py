@@ -175,7 +175,11 @@ def read_localized(
             )
             continue
         text = value[lang]
-        if isinstance(text, bool) or not isinstance(text, (str, int, float)) or not str(text).strip():
+        if (
+            isinstance(text, bool)
+            or not isinstance(text, (str, int, float))
+            or not str(text).strip()
+        ):
             diags.error(
                 "schema.localized",
                 f"{what} in '{lang}' must be non-empty text",

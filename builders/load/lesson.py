@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.fields import FieldReader, as_map
 from builders.load.markdown import markdown_parser
-from builders.load.yaml import YMap, load_yaml
+from builders.load.yaml import load_yaml
 from builders.model import CONTAINERS, Lesson, Outcome, PlanStep
 
 FRONT_MATTER_KEYS = ("title", "duration", "outcomes", "paragraphs", "keywords", "plan")
@@ -200,13 +200,18 @@ class _BodyScan:
                 self._heading(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
                 if token.info.strip().split(" ", 1)[0] not in CONTAINERS:
-                    diags.error("lesson.container", f"unknown container '{token.info}'",
-                                self.loc_in(token))
+                    diags.error(
+                        "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
+                    )
             elif token.type == "inline":
                 self._inline(token)
             elif token.type == "html_block":
-                diags.error("lesson.raw-html", "raw HTML is not allowed in lessons",
-                            self.loc_in(token), "use Markdown; HTML is shown as text")
+                diags.error(
+                    "lesson.raw-html",
+                    "raw HTML is not allowed in lessons",
+                    self.loc_in(token),
+                    "use Markdown; HTML is shown as text",
+                )
 
     def _heading(self, token: Token) -> None:
         level = int(token.tag[1])
@@ -260,7 +265,10 @@ class _BodyScan:
         loc = self.loc_in(block, child.content, child.meta["offset"])
         if child.meta["error"]:
             self.ctx.diags.error(
-                "cite.syntax", child.meta["error"], loc, "write [§27], [§16(e)], [§7, §8] or [§8–11]"
+                "cite.syntax",
+                child.meta["error"],
+                loc,
+                "write [§27], [§16(e)], [§7, §8] or [§8–11]",
             )
             return
         for ident in child.meta["ids"]:

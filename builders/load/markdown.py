@@ -50,7 +50,10 @@ def parse_citation(inner: str) -> tuple[list[str], str]:
         elif num2:
             end = int(num2)
             if letter or letter2 or end <= num:
-                return [], f"'[§{inner}]': a range runs from a lower to a higher paragraph, e.g. 8–11"
+                return (
+                    [],
+                    f"'[§{inner}]': a range runs from a lower to a higher paragraph, e.g. 8–11",
+                )
             ids += [str(n) for n in range(num, end + 1)]
         else:
             ids.append(f"{num}({letter})" if letter else str(num))
@@ -102,7 +105,7 @@ def markdown_parser() -> MarkdownIt:
     """The shared parser; configured once per process."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.validateLink = is_safe_link
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
     for name in CONTAINERS:
         md.use(container_plugin, name=name, validate=_container_validator(name))
     md.inline.ruler.before("link", "term", _term_rule)

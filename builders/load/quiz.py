@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
-from builders.load.fields import FieldReader, as_map, read_localized
+from builders.load.fields import FieldReader, as_map
 from builders.load.lesson import LessonContext
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
@@ -136,7 +136,9 @@ def _read_question(item: Any, loc: SourceLoc, ctx: LessonContext) -> Question | 
         extra["answer"] = fields.number("answer")
         extra["tolerance"] = fields.number("tolerance")
         if extra["tolerance"] < 0:
-            ctx.diags.error("quiz.tolerance", "tolerance cannot be negative", fields.loc("tolerance"))
+            ctx.diags.error(
+                "quiz.tolerance", "tolerance cannot be negative", fields.loc("tolerance")
+            )
     elif kind == "essay":
         extra["min_words"] = fields.integer("min_words", minimum=0)
     return Question(
@@ -174,9 +176,7 @@ def _read_options(
         options.append(Option(text, reader.flag("correct"), feedback))
     correct = sum(option.correct for option in options)
     if "options" in fields.data and len(options) < 2:
-        ctx.diags.error(
-            "quiz.options", f"question '{ident}' needs at least two options", items.loc
-        )
+        ctx.diags.error("quiz.options", f"question '{ident}' needs at least two options", items.loc)
     elif kind == "single" and correct != 1:
         ctx.diags.error(
             "quiz.single-correct",
@@ -209,9 +209,13 @@ def _read_short_answers(
     result = []
     for lang in ctx.languages:
         answers = value.get(lang)
-        if not isinstance(answers, YSeq) or not answers or not all(
-            isinstance(a, (str, int, float)) and not isinstance(a, bool) and str(a).strip()
-            for a in answers
+        if (
+            not isinstance(answers, YSeq)
+            or not answers
+            or not all(
+                isinstance(a, (str, int, float)) and not isinstance(a, bool) and str(a).strip()
+                for a in answers
+            )
         ):
             ctx.diags.error(
                 "quiz.answers",
@@ -223,7 +227,9 @@ def _read_short_answers(
     for lang in value:
         if lang not in ctx.languages:
             ctx.diags.error(
-                "schema.language", f"language '{lang}' is not a course language", value.key_loc(lang)
+                "schema.language",
+                f"language '{lang}' is not a course language",
+                value.key_loc(lang),
             )
     return tuple(result)
 

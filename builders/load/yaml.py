@@ -43,9 +43,7 @@ def _loc(path: str, mark: Any, line_offset: int) -> SourceLoc:
     return SourceLoc(path, mark.line + 1 + line_offset, mark.column + 1)
 
 
-def load_yaml(
-    text: str, path: str, diags: Diagnostics, line_offset: int = 0
-) -> Any | None:
+def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -> Any | None:
     """Parse one YAML document; on a syntax error record a diagnostic and return None."""
     loader = _Loader(text)
     try:

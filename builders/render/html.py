@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -70,7 +71,7 @@ class HtmlFragments:
         self.state = state
         self.ui = UI(state.lang)
         self.renderer = RendererHTML()
-        rules = self.renderer.rules
+        rules: dict[str, Any] = self.renderer.rules
         rules["citation"] = self._citation
         rules["term"] = self._term
         rules["image"] = self._image
@@ -128,13 +129,14 @@ class HtmlFragments:
         alt = self.renderer.renderInlineAsText(token.children or [], options, env)
         return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
 
-    def _heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+    def _heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+    ) -> str:
         token = tokens[idx]
         self.state.heading_level = int(token.tag[1])
         text = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
         text = re.sub(r"\[§[^\]]*\]|\[\[|\]\]", "", text)
         return f'<{token.tag} id="{self.state.unique_id(slugify(text))}">'
-
 
     def _link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]

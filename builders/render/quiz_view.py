@@ -75,7 +75,9 @@ def _view(q: Question, number: int, frags: HtmlFragments, lang: str) -> Question
         feedback_false=md(q.feedback_false),
         feedback_correct=md(q.feedback_correct),
         feedback_incorrect=md(q.feedback_incorrect),
-        marking_guide=Markup(frags.block(q.marking_guide.get(lang))) if q.marking_guide else Markup(""),
+        marking_guide=Markup(frags.block(q.marking_guide.get(lang)))
+        if q.marking_guide
+        else Markup(""),
         min_words=q.min_words,
     )
     key: dict[str, Any] = {"type": q.type, "points": q.points, "general": str(view.feedback)}
@@ -88,13 +90,19 @@ def _view(q: Question, number: int, frags: HtmlFragments, lang: str) -> Question
         key["feedback"] = [str(o["feedback"]) for o in view.options]
     elif q.type == "truefalse":
         view.answer = "true" if q.answer else "false"
-        key.update(answer=bool(q.answer), feedback_true=str(view.feedback_true),
-                   feedback_false=str(view.feedback_false))
+        key.update(
+            answer=bool(q.answer),
+            feedback_true=str(view.feedback_true),
+            feedback_false=str(view.feedback_false),
+        )
     elif q.type == "short":
         view.accepted = q.accepted(lang)
         view.case_sensitive, view.accent_sensitive = q.case_sensitive, q.accent_sensitive
-        key.update(accepted=list(view.accepted), case_sensitive=q.case_sensitive,
-                   accent_sensitive=q.accent_sensitive)
+        key.update(
+            accepted=list(view.accepted),
+            case_sensitive=q.case_sensitive,
+            accent_sensitive=q.accent_sensitive,
+        )
     elif q.type == "numerical":
         view.answer = _format_number(float(q.answer or 0))
         view.tolerance = _format_number(q.tolerance)
@@ -104,11 +112,15 @@ def _view(q: Question, number: int, frags: HtmlFragments, lang: str) -> Question
         matches = [_plain(str(md(p.match))) for p in q.pairs]
         order = sorted(range(len(matches)), key=lambda i: (matches[i].casefold(), i))
         view.choices = [{"value": i, "text": matches[i]} for i in order]
-        view.options = [{"premise": view.premises[i], "match": matches[i]} for i in range(len(matches))]
+        view.options = [
+            {"premise": view.premises[i], "match": matches[i]} for i in range(len(matches))
+        ]
         key["pairs"] = list(range(len(matches)))
     if q.type in ("short", "numerical", "matching"):
-        key.update(feedback_correct=str(view.feedback_correct),
-                   feedback_incorrect=str(view.feedback_incorrect))
+        key.update(
+            feedback_correct=str(view.feedback_correct),
+            feedback_incorrect=str(view.feedback_incorrect),
+        )
     if q.type == "essay":
         key["min_words"] = q.min_words
     view.key = key
