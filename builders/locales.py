@@ -41,6 +41,13 @@ class UI:
             raise KeyError(f"no interface string '{key}'")
         return str(text).format(**values) if values else str(text)
 
+    def plural(self, key: str, n: float) -> str:
+        """`key.one` or `key.other`, as the language's `plural_one` list decides."""
+        singular = self._lookup(self.strings, "plural_one") or [1]
+        count = f"{n:g}"
+        form = "one" if n in singular else "other"
+        return self(f"{key}.{form}", n=count)
+
     @staticmethod
     def _lookup(strings: dict[str, Any], key: str) -> Any:
         node: Any = strings

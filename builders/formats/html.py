@@ -153,6 +153,7 @@ def _lesson(course: Course, module: Module, lesson: Lesson, teacher: bool) -> by
         "definitions": definitions,
         "cited": [course.sources.by_id[i] for i in cited if i in course.sources.by_id],
         "anchor": paragraph_anchor,
+        "outcomes": {o.id: o.text for o in lesson.outcomes},
         "other_langs": [
             lang
             for lang in course.languages

@@ -31,7 +31,7 @@ class QuestionView:
     id: str
     type: str
     number: int
-    points: str
+    points: float
     outcome: str
     paragraphs: tuple[str, ...]
     prompt: Markup
@@ -66,7 +66,7 @@ def _view(q: Question, number: int, frags: HtmlFragments, lang: str) -> Question
         id=q.id,
         type=q.type,
         number=number,
-        points=_format_number(q.points),
+        points=q.points,
         outcome=q.outcome,
         paragraphs=q.paragraphs,
         prompt=md(q.prompt),
