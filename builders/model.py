@@ -16,7 +16,7 @@ AUDIENCES: dict[str, str] = {
     "consular-staff": "consular, diplomatic and border officials",
 }
 
-CONTAINERS = ("activity", "case-study", "discussion", "key-point", "teacher-note")
+CONTAINERS = ("activity", "case-study", "discussion", "key-point", "local-help", "teacher-note")
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical", "essay")
 

@@ -36,7 +36,7 @@ def test_module_and_lessons(course):
     assert [o.id for o in lesson.outcomes] == ["demo-1", "demo-2"]
     assert lesson.duration == 45 and sum(s.minutes for s in lesson.plan) == 45
     assert lesson.citations == ("7", "8", "9", "10", "16(a)", "16(b)", "16(c)", "30")
-    assert lesson.terms == ("risk-factor", "vulnerability")
+    assert lesson.terms == ("risk-factor", "vulnerability", "trusted-adult")
     assert lesson.images == ("images/levels.png",)
     assert lesson.loc.path == "modules/demo/secondary.fr.md"
 

@@ -29,6 +29,7 @@ MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 LESSON_NAME = re.compile(r"^(?P<audience>[a-z-]+)\.(?P<lang>[a-zA-Z-]+)\.md$")
 DEFAULT_LICENCE = "CC-BY-4.0"
+RESERVED = ("glossary",)  # folders of modules/ that are not modules
 
 
 def digest_bytes(data: bytes) -> str:
@@ -105,7 +106,9 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     glossary = _read_glossary(reader, languages, set(sources.by_id))
     modules = [
         module
-        for folder in sorted(p for p in (root / "modules").iterdir() if p.is_dir())
+        for folder in sorted(
+            p for p in (root / "modules").iterdir() if p.is_dir() and p.name not in RESERVED
+        )
         if (module := _read_module(reader, folder, languages, sources, glossary)) is not None
     ]
     _check_stray_quizzes(reader, {m.id for m in modules})
@@ -180,17 +183,49 @@ def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
     )
 
 
+def glossary_files(root: Path) -> list[Path]:
+    """modules/glossary.yaml and/or every modules/glossary/*.yaml, in a stable order."""
+    single = root / "modules" / "glossary.yaml"
+    folder = root / "modules" / "glossary"
+    files = [single] if single.is_file() else []
+    return files + (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+
+
 def _read_glossary(
     reader: _Reader, languages: tuple[str, ...], paragraph_ids: set[str]
 ) -> Glossary:
-    data, digest = reader.yaml(reader.root / "modules" / "glossary.yaml")
-    if data is None:
-        return Glossary((), digest)
-    fields = FieldReader(data, reader.diags, "modules/glossary.yaml", languages)
+    files = glossary_files(reader.root)
+    if not files:
+        reader.diags.error(
+            "source.missing",
+            "there is no glossary",
+            SourceLoc("modules/glossary.yaml"),
+            "add modules/glossary.yaml (or files in modules/glossary/), see docs/authoring.md",
+        )
+    terms: list[GlossaryTerm] = []
+    seen: dict[str, SourceLoc] = {}
+    digests = []
+    for path in files:
+        data, digest = reader.yaml(path)
+        digests.append(digest)
+        if data is not None:
+            terms += _read_terms(reader, data, reader.rel(path), languages, paragraph_ids, seen)
+    terms.sort(key=lambda t: t.id)
+    return Glossary(tuple(terms), digest_bytes("".join(digests).encode()))
+
+
+def _read_terms(
+    reader: _Reader,
+    data: YMap,
+    path: str,
+    languages: tuple[str, ...],
+    paragraph_ids: set[str],
+    seen: dict[str, SourceLoc],
+) -> list[GlossaryTerm]:
+    fields = FieldReader(data, reader.diags, path, languages)
     fields.check_keys(("terms",))
     items = fields.seq("terms")
     terms: list[GlossaryTerm] = []
-    seen: set[str] = set()
     for index, item in enumerate(items):
         entry = as_map(item, items.loc_of(index), "a glossary term", reader.diags)
         if entry is None:
@@ -207,9 +242,13 @@ def _read_glossary(
             )
         if ident in seen:
             reader.diags.error(
-                "glossary.duplicate", f"term '{ident}' is defined twice", term.loc("id")
+                "glossary.duplicate",
+                f"term '{ident}' is already defined at {seen[ident]}",
+                term.loc("id"),
+                "keep one definition and use it everywhere",
             )
-        seen.add(ident)
+            continue
+        seen[ident] = term.loc("id")
         refs = term.paragraph_ids("paragraphs")
         for pid, loc in refs:
             if pid not in paragraph_ids:
@@ -224,8 +263,7 @@ def _read_glossary(
                 tuple(pid for pid, _ in refs),
             )
         )
-    terms.sort(key=lambda t: t.id)
-    return Glossary(tuple(terms), digest)
+    return terms
 
 
 def _read_assets(reader: _Reader, folder: Path) -> list[Asset]:

@@ -281,9 +281,9 @@ class _BodyScan:
         if ident not in self.ctx.term_ids:
             self.ctx.diags.error(
                 "glossary.unknown-term",
-                f"'{ident}' is not a term of modules/glossary.yaml",
+                f"'{ident}' is not a term of the glossary",
                 loc,
-                did_you_mean(ident, self.ctx.term_ids) or "add the term to modules/glossary.yaml",
+                did_you_mean(ident, self.ctx.term_ids) or "add the term to modules/glossary.yaml or modules/glossary/*.yaml",
             )
             return
         self.terms.append(ident)

@@ -270,6 +270,6 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
                 elif child.type == "term" and child.meta["id"] not in ctx.term_ids:
                     ctx.diags.error(
                         "glossary.unknown-term",
-                        f"'{child.meta['id']}' is not a term of modules/glossary.yaml",
+                        f"'{child.meta['id']}' is not a term of the glossary",
                         loc,
                     )

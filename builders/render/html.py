@@ -15,7 +15,7 @@ from markdown_it.utils import OptionsDict
 
 from builders.load.markdown import markdown_parser
 from builders.locales import UI
-from builders.model import Course, Lesson
+from builders.model import CONTAINERS, Course, Lesson
 
 
 def slugify(text: str) -> str:
@@ -77,7 +77,7 @@ class HtmlFragments:
         rules["image"] = self._image
         rules["heading_open"] = self._heading_open
         rules["link_open"] = self._link_open
-        for name in ("activity", "case-study", "discussion", "key-point", "teacher-note"):
+        for name in CONTAINERS:
             rules[f"container_{name}_open"] = self._box_open
             rules[f"container_{name}_close"] = self._box_close
 
@@ -164,4 +164,6 @@ class HtmlFragments:
         )
 
     def _box_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        if tokens[idx].type == "container_local-help_close":
+            return f'<p class="local-placeholder">{escape(self.ui("local_help_placeholder"))}</p>\n</section>\n'
         return "</section>\n"
