@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the sources without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--explain", metavar="RULE", help="say what a rule checks, then stop")
 
     commands.add_parser("list", help="modules × audiences × languages, with quiz sizes")
     commands.add_parser("formats", help="the output formats this version can build")

@@ -20,6 +20,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _formats(out)
     if args.command == "build":
         return _build(args, root, out, err)
+    if args.command == "check" and args.explain:
+        return _explain(args.explain, out, err)
     from builders.load import load_course
 
     try:
@@ -137,6 +139,19 @@ def _summary(report, target: Path, out: Console, verbose: bool) -> None:
             for rel in fmt.written:
                 out.print(f"  wrote {fmt.name}/{rel}")
     out.print(f"Open {target / 'index.html'}")
+
+
+def _explain(rule: str, out: Console, err: Console) -> int:
+    from builders.quality import RULES
+
+    if rule not in RULES:
+        return _usage(err, f"no rule '{rule}'; {did_you_mean(rule, RULES)}")
+    out.print(f"{rule}: {RULES[rule]}")
+    out.print(
+        "Waive it on one line with a reason: front matter (or quiz) 'waivers:' "
+        f"- {{rule: {rule}, line: N, reason: …}}"
+    )
+    return EXIT_OK
 
 
 def _formats(out: Console) -> int:

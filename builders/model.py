@@ -95,6 +95,17 @@ class Glossary:
 class Outcome:
     id: str
     text: str
+    paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """Permission to break one quality rule on one line of one file, with the reason why."""
+
+    rule: str
+    line: int
+    reason: str
+    loc: SourceLoc
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,8 @@ class Lesson:
     path: str
     digest: str
     loc: SourceLoc
+    body_offset: int = 0  # lines before the Markdown body (front matter), for token.map
+    waivers: tuple[Waiver, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,7 @@ class Quiz:
     path: str
     digest: str
     loc: SourceLoc
+    waivers: tuple[Waiver, ...] = ()
 
     @property
     def total_points(self) -> float:

@@ -10,6 +10,7 @@ from builders.formats.base import Builder
 # CLI name -> "module:Class", imported only when the format is used (keeps start-up fast).
 REGISTRY: dict[str, str] = {
     "html": "builders.formats.html:HtmlBuilder",
+    "reports": "builders.formats.reports:ReportsBuilder",
 }
 
 

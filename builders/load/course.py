@@ -120,6 +120,10 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     ).hexdigest()[:20]
     course = Course(title, languages, tuple(modules), sources, glossary, whole)
     validate_course(course, diags)
+    if not diags.errors:
+        from builders.quality import run_quality
+
+        diags.items += run_quality(course)
     if diags.errors:
         raise CourseError(diags.sorted())
     return course, diags.sorted()

@@ -8,7 +8,7 @@ from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.yaml import YMap, YSeq
-from builders.model import Localized
+from builders.model import Localized, Waiver
 
 PARAGRAPH_ID = re.compile(r"^[1-9][0-9]*(\([a-z]\))?$")
 
@@ -150,6 +150,31 @@ class FieldReader:
         if value is None:  # a missing required key is reported once, by check_keys
             return Localized(())
         return read_localized(value, self.loc(key), f"'{key}'", self.languages, self.diags)
+
+
+def read_waivers(fields: FieldReader) -> tuple[Waiver, ...]:
+    """`waivers:` entries: {rule, line, reason}; a waiver without a reason is an error."""
+    items = fields.seq("waivers")
+    waivers = []
+    for index, item in enumerate(items):
+        entry = as_map(item, items.loc_of(index), "a waiver", fields.diags)
+        if entry is None:
+            continue
+        reader = FieldReader(entry, fields.diags, "a waiver", fields.languages)
+        reader.check_keys(("rule", "line", "reason"))
+        rule, reason = reader.text("rule"), reader.text("reason")
+        line = reader.integer("line", minimum=1)
+        if "reason" in entry and len(reason) < 10:
+            fields.diags.error(
+                "waiver.reason",
+                f"the waiver of '{rule}' needs a written reason",
+                reader.loc("reason"),
+                "say in a sentence why the rule does not apply on this line",
+            )
+            continue
+        if rule and line:
+            waivers.append(Waiver(rule, line, reason, items.loc_of(index)))
+    return tuple(waivers)
 
 
 def read_localized(

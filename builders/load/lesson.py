@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
-from builders.load.fields import FieldReader, as_map
+from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import load_yaml
 from builders.model import CONTAINERS, Lesson, Outcome, PlanStep
 
-FRONT_MATTER_KEYS = ("title", "duration", "outcomes", "paragraphs", "keywords", "plan")
 OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
 AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
@@ -66,7 +65,9 @@ def read_lesson(
     if front is None:
         return None
     fields = FieldReader(front, diags, "the front matter", ctx.languages)
-    fields.check_keys(("title", "duration", "outcomes", "paragraphs"), ("keywords", "plan"))
+    fields.check_keys(
+        ("title", "duration", "outcomes", "paragraphs"), ("keywords", "plan", "waivers")
+    )
     title = fields.text("title")
     duration = fields.integer("duration", minimum=1)
     outcomes = _read_outcomes(fields, path)
@@ -104,6 +105,8 @@ def read_lesson(
         path=path,
         digest=digest,
         loc=SourceLoc(path, 1, 1),
+        body_offset=body_offset,
+        waivers=read_waivers(fields),
     )
 
 
@@ -130,7 +133,7 @@ def _read_outcomes(fields: FieldReader, path: str) -> tuple[Outcome, ...]:
         if entry is None:
             continue
         reader = FieldReader(entry, fields.diags, "a learning outcome", fields.languages)
-        reader.check_keys(("id", "text"))
+        reader.check_keys(("id", "text"), ("paragraphs",))
         ident, text = reader.text("id"), reader.text("text")
         if not ident or not text:
             continue
@@ -145,7 +148,8 @@ def _read_outcomes(fields: FieldReader, path: str) -> tuple[Outcome, ...]:
                 "lesson.duplicate-outcome", f"outcome id '{ident}' is used twice", reader.loc("id")
             )
         seen.add(ident)
-        outcomes.append(Outcome(ident, text))
+        refs = reader.paragraph_ids("paragraphs")
+        outcomes.append(Outcome(ident, text, tuple(pid for pid, _ in refs)))
     return tuple(outcomes)
 
 
@@ -283,7 +287,8 @@ class _BodyScan:
                 "glossary.unknown-term",
                 f"'{ident}' is not a term of the glossary",
                 loc,
-                did_you_mean(ident, self.ctx.term_ids) or "add the term to modules/glossary.yaml or modules/glossary/*.yaml",
+                did_you_mean(ident, self.ctx.term_ids)
+                or "add the term to modules/glossary.yaml or modules/glossary/*.yaml",
             )
             return
         self.terms.append(ident)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
-from builders.load.fields import FieldReader, as_map
+from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.lesson import LessonContext
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
@@ -46,7 +46,7 @@ def read_quiz(
     if top is None:
         return None
     fields = FieldReader(top, ctx.diags, "the quiz", ctx.languages)
-    fields.check_keys(("title", "questions"), ("pass_mark", "pre_post", "shuffle"))
+    fields.check_keys(("title", "questions"), ("pass_mark", "pre_post", "shuffle", "waivers"))
     pass_mark = fields.integer("pass_mark", default=70, minimum=0)
     if pass_mark > 100:
         ctx.diags.error(
@@ -73,6 +73,7 @@ def read_quiz(
         path=path,
         digest=digest,
         loc=SourceLoc(path, 1, 1),
+        waivers=read_waivers(fields),
     )
 
 

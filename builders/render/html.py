@@ -165,5 +165,6 @@ class HtmlFragments:
 
     def _box_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         if tokens[idx].type == "container_local-help_close":
-            return f'<p class="local-placeholder">{escape(self.ui("local_help_placeholder"))}</p>\n</section>\n'
+            notice = escape(self.ui("local_help_placeholder"))
+            return f'<p class="local-placeholder">{notice}</p>\n</section>\n'
         return "</section>\n"

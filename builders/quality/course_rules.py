@@ -1,0 +1,204 @@
+"""Rules across files: translation parity, outcome alignment, traceability, quiz wording."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import fields as dataclass_fields
+
+from builders.diagnostics import Diagnostic, SourceLoc
+from builders.model import Course, Lesson, Localized, Module, Question, Quiz
+from builders.quality.wordlists import phrase_pattern, phrases_for, wordlists
+
+# Questions per quiz by audience (content guide and the core-modules issue).
+QUESTION_RANGE = {
+    "primary": (5, 8),
+    "secondary": (8, 12),
+    "university": (12, 20),
+    "labour-inspectors": (8, 20),
+    "consular-staff": (8, 20),
+}
+ESSAY_RANGE = {"university": (2, 3)}
+LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def check(course: Course) -> Iterator[Diagnostic]:
+    for module in course.modules:
+        for audience in module.audiences:
+            lessons = [module.lesson(audience, lang) for lang in course.languages]
+            present = [lesson for lesson in lessons if lesson is not None]
+            yield from _parity(present)
+            quiz = module.quiz(audience)
+            if quiz is not None and present:
+                yield from _alignment(present[0], quiz)
+                yield from _quiz_language(quiz, course.languages)
+            if present:
+                yield from _traceability(present[0], quiz)
+        yield from _untranslated_module(module, course.languages)
+
+
+def _line(lesson: Lesson, token_map: list[int] | None) -> int:
+    return (token_map[0] if token_map else 0) + 1 + lesson.body_offset
+
+
+def _shape(lesson: Lesson) -> dict[str, list[tuple[str, int]]]:
+    """Headings, containers and citations in order, each with its line."""
+    shape: dict[str, list[tuple[str, int]]] = {"headings": [], "containers": [], "citations": []}
+    for token in lesson.tokens:
+        if token.type == "heading_open":
+            shape["headings"].append((token.tag, _line(lesson, token.map)))
+        elif token.type.startswith("container_") and token.type.endswith("_open"):
+            name = token.type[len("container_") : -len("_open")]
+            shape["containers"].append((name, _line(lesson, token.map)))
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "citation":
+                    shape["citations"].append(
+                        (" ".join(child.meta["ids"]), _line(lesson, token.map))
+                    )
+    return shape
+
+
+def _parity(lessons: list[Lesson]) -> Iterator[Diagnostic]:
+    if len(lessons) < 2:
+        return
+    reference = lessons[0]
+    expected = _shape(reference)
+    labels = {"headings": "heading levels", "containers": "containers", "citations": "citations"}
+    for lesson in lessons[1:]:
+        found = _shape(lesson)
+        for part, label in labels.items():
+            mine, theirs = found[part], expected[part]
+            for index in range(max(len(mine), len(theirs))):
+                a = mine[index][0] if index < len(mine) else "(nothing)"
+                b = theirs[index][0] if index < len(theirs) else "(nothing)"
+                if a != b:
+                    line = mine[index][1] if index < len(mine) else (mine[-1][1] if mine else 1)
+                    where = theirs[index][1] if index < len(theirs) else "its end"
+                    yield Diagnostic(
+                        "warning",
+                        f"parity.{part}",
+                        f"{label} differ from {reference.path}: '{a}' here, '{b}' there "
+                        f"(item {index + 1}, its line {where})",
+                        SourceLoc(lesson.path, line, 1),
+                        "every language has the same sections, containers and citations "
+                        "in the same order",
+                    )
+                    break
+
+
+def _alignment(lesson: Lesson, quiz: Quiz) -> Iterator[Diagnostic]:
+    assessed = {q.outcome for q in quiz.questions}
+    for outcome in lesson.outcomes:
+        if outcome.id not in assessed:
+            yield Diagnostic(
+                "warning",
+                "align.outcome-unassessed",
+                f"no question of {quiz.path} assesses outcome '{outcome.id}'",
+                SourceLoc(lesson.path, 1, 1),
+                "add a question with outcome: " + outcome.id,
+            )
+    low, high = QUESTION_RANGE.get(quiz.audience, (1, 999))
+    count = len(quiz.questions)
+    if not low <= count <= high:
+        yield Diagnostic(
+            "warning",
+            "align.question-count",
+            f"{count} questions; {quiz.audience} quizzes have {low}–{high}",
+            quiz.loc,
+        )
+    if quiz.audience in ESSAY_RANGE:
+        low, high = ESSAY_RANGE[quiz.audience]
+        essays = sum(q.type == "essay" for q in quiz.questions)
+        if not low <= essays <= high:
+            yield Diagnostic(
+                "warning",
+                "align.essay-count",
+                f"{essays} essay questions; {quiz.audience} quizzes have {low}–{high}",
+                quiz.loc,
+            )
+
+
+def _traceability(lesson: Lesson, quiz: Quiz | None) -> Iterator[Diagnostic]:
+    cited_by_questions: dict[str, set[str]] = {}
+    for question in quiz.questions if quiz else ():
+        cited_by_questions.setdefault(question.outcome, set()).update(question.paragraphs)
+    for outcome in lesson.outcomes:
+        if not outcome.paragraphs and not cited_by_questions.get(outcome.id):
+            yield Diagnostic(
+                "warning",
+                "trace.outcome-untraced",
+                f"outcome '{outcome.id}' is tied to no paragraph of the paper",
+                SourceLoc(lesson.path, 1, 1),
+                "give the outcome 'paragraphs:' or assess it with a question that cites some",
+            )
+
+
+def _localized_fields(question: Question) -> Iterator[tuple[str, Localized]]:
+    for field in dataclass_fields(question):
+        value = getattr(question, field.name)
+        if isinstance(value, Localized):
+            yield field.name, value
+    for index, option in enumerate(question.options):
+        yield f"option {index + 1}", option.text
+        yield f"option {index + 1} feedback", option.feedback
+    for index, pair in enumerate(question.pairs):
+        yield f"pair {index + 1}", pair.premise
+        yield f"pair {index + 1} match", pair.match
+
+
+def _same_everywhere(text: Localized, languages: tuple[str, ...]) -> bool:
+    values = {text.get(lang) for lang in languages}
+    only = next(iter(values)) if len(values) == 1 else ""
+    return bool(only) and len(LETTERS.findall(only)) >= 2
+
+
+def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
+    age = {lang: phrase_pattern(phrases_for("age", quiz.audience, lang)) for lang in languages}
+    blaming = {lang: phrase_pattern(phrases_for("victim_blaming", lang)) for lang in languages}
+    terms = [
+        (
+            {lang: phrase_pattern(tuple(e.get("avoid", {}).get(lang, ()))) for lang in languages},
+            e.get("prefer", {}),
+        )
+        for e in wordlists().get("terminology", [])
+    ]
+    for question in quiz.questions:
+        for name, text in _localized_fields(question):
+            if len(languages) > 1 and _same_everywhere(text, languages):
+                yield Diagnostic(
+                    "warning",
+                    "parity.untranslated",
+                    f"question '{question.id}': {name} is the same in every language",
+                    question.loc,
+                    "translate it, or waive the rule for this line if it is a name",
+                )
+            for lang, value in text.pairs:
+                checks = [
+                    (age[lang], "safety.age-term", "is not for this audience"),
+                    (blaming[lang], "safety.victim-blaming", "blames the person harmed"),
+                ]
+                checks += [
+                    (patterns[lang], "term.preferred", f"write '{prefer.get(lang, '')}'")
+                    for patterns, prefer in terms
+                ]
+                for pattern, rule, what in checks:
+                    match = pattern.search(value) if pattern else None
+                    if match:
+                        yield Diagnostic(
+                            "warning",
+                            rule,
+                            f"question '{question.id}' ({lang}): '{match[0]}' {what}",
+                            question.loc,
+                        )
+
+
+def _untranslated_module(module: Module, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
+    for name, text in (("title", module.title), ("summary", module.summary)):
+        if len(languages) > 1 and _same_everywhere(text, languages):
+            yield Diagnostic(
+                "warning",
+                "parity.untranslated",
+                f"the module {name} is the same in every language",
+                module.loc,
+            )

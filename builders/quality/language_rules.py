@@ -1,0 +1,195 @@
+"""Rules on the words of a lesson: reading level, age safety, victim-blaming, terminology,
+link text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from builders.diagnostics import Diagnostic, SourceLoc
+from builders.model import Course, Lesson
+from builders.quality.prose import text_blocks
+from builders.quality.readability import FORMULA_NAME, measure_lesson
+from builders.quality.wordlists import phrase_pattern, phrases_for, wordlists
+
+MIN_WORDS_MEASURED = 100
+SAFETY_AUDIENCES = ("primary", "secondary")
+
+
+@lru_cache(maxsize=1)
+def bands() -> dict[str, Any]:
+    text = (resources.files("builders.quality") / "data" / "bands.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def check(course: Course) -> Iterator[Diagnostic]:
+    for module in course.modules:
+        for lesson in module.lessons:
+            yield from _reading_level(lesson)
+            yield from _age_safety(lesson)
+            yield from _phrases(lesson)
+            yield from _link_text(lesson)
+            yield from _tables(lesson)
+
+
+def _reading_level(lesson: Lesson) -> Iterator[Diagnostic]:
+    band = bands().get(lesson.audience, {})
+    figures = measure_lesson(lesson)
+    if figures.words < MIN_WORDS_MEASURED or lesson.lang not in band:
+        return
+    where = SourceLoc(lesson.path, 1, 1)
+    limits = band[lesson.lang]
+    low, high = limits["ease"]
+    if not low <= figures.ease <= high:
+        yield Diagnostic(
+            "warning",
+            "reading.level",
+            f"{FORMULA_NAME.get(lesson.lang, 'reading ease')} is {figures.ease:g}; "
+            f"the {lesson.audience} band is {low}–{high}",
+            where,
+            "shorter sentences and everyday words make it easier"
+            if figures.ease < low
+            else "the text may be too simple for this audience",
+        )
+    if "grade" in limits and figures.grade is not None:
+        low, high = limits["grade"]
+        if not low <= figures.grade <= high:
+            yield Diagnostic(
+                "warning",
+                "reading.level",
+                f"Flesch–Kincaid grade is {figures.grade:g}; the {lesson.audience} band is "
+                f"{low}–{high}",
+                where,
+            )
+    limit = band.get("words_per_sentence")
+    if limit and figures.words_per_sentence > limit:
+        yield Diagnostic(
+            "warning",
+            "reading.sentence-length",
+            f"sentences average {figures.words_per_sentence:.1f} words; "
+            f"{lesson.audience} lessons keep to {limit}",
+            where,
+            "split long sentences",
+        )
+
+
+def _age_safety(lesson: Lesson) -> Iterator[Diagnostic]:
+    avoid = phrase_pattern(phrases_for("age", lesson.audience, lesson.lang))
+    if avoid:
+        for block in text_blocks(lesson, keep_terms=True):
+            for match in avoid.finditer(block.text):
+                line, col = block.locate(phrase_pattern((match[0],)) or avoid)
+                yield Diagnostic(
+                    "warning",
+                    "safety.age-term",
+                    f"'{match[0]}' is not for {lesson.audience} learner text",
+                    SourceLoc(lesson.path, line, col),
+                    "say it without graphic, sexual or fear-based words, or move it to a "
+                    "teacher note",
+                )
+    if lesson.audience not in SAFETY_AUDIENCES:
+        return
+    trusted = phrase_pattern(phrases_for("trusted_adult", lesson.lang))
+    text = " ".join(b.raw for b in text_blocks(lesson, keep_terms=True))
+    if trusted and not trusted.search(text):
+        yield Diagnostic(
+            "warning",
+            "safety.trusted-adult",
+            "the lesson never names a trusted adult learners can talk to",
+            SourceLoc(lesson.path, 1, 1),
+            "say who to talk to, e.g. [[trusted-adult]], a teacher or the school counsellor",
+        )
+    if not any(t.type == "container_local-help_open" for t in lesson.tokens):
+        yield Diagnostic(
+            "warning",
+            "safety.local-help",
+            "the lesson has no '::: local-help' box saying where help is found",
+            SourceLoc(lesson.path, 1, 1),
+            "end the lesson with a ::: local-help container",
+        )
+
+
+def _phrases(lesson: Lesson) -> Iterator[Diagnostic]:
+    blaming = phrase_pattern(phrases_for("victim_blaming", lesson.lang))
+    rules = [
+        (
+            phrase_pattern(tuple(entry.get("avoid", {}).get(lesson.lang, ()))),
+            entry.get("prefer", {}).get(lesson.lang, ""),
+        )
+        for entry in wordlists().get("terminology", [])
+    ]
+    for block in text_blocks(lesson, teacher=True, keep_terms=True):
+        if blaming:
+            for match in blaming.finditer(block.text):
+                line, col = block.locate(phrase_pattern((match[0],)) or blaming)
+                yield Diagnostic(
+                    "warning",
+                    "safety.victim-blaming",
+                    f"'{match[0]}' blames the person harmed",
+                    SourceLoc(lesson.path, line, col),
+                    "describe the circumstances and the people who exploit, not the person's "
+                    "choices or character",
+                )
+        for pattern, prefer in rules:
+            if pattern is None:
+                continue
+            for match in pattern.finditer(block.text):
+                line, col = block.locate(phrase_pattern((match[0],)) or pattern)
+                yield Diagnostic(
+                    "warning",
+                    "term.preferred",
+                    f"'{match[0]}': write '{prefer}'",
+                    SourceLoc(lesson.path, line, col),
+                )
+
+
+def _link_text(lesson: Lesson) -> Iterator[Diagnostic]:
+    vague = {p.casefold() for p in phrases_for("vague_links", lesson.lang)}
+    for token in lesson.tokens:
+        if token.type != "inline":
+            continue
+        children = token.children or []
+        for position, child in enumerate(children):
+            if child.type != "link_open":
+                continue
+            words = []
+            for follower in children[position + 1 :]:
+                if follower.type == "link_close":
+                    break
+                words.append(follower.content)
+            label = " ".join("".join(words).split()).casefold().strip(" .:")
+            if label in vague:
+                line = (token.map[0] if token.map else 0) + 1 + lesson.body_offset
+                yield Diagnostic(
+                    "warning",
+                    "a11y.link-text",
+                    f"link text '{label}' says nothing out of context",
+                    SourceLoc(lesson.path, line, 1),
+                    "name where the link goes, e.g. 'the ILO fair recruitment guidelines'",
+                )
+
+
+def _tables(lesson: Lesson) -> Iterator[Diagnostic]:
+    tokens = lesson.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "thead_open":
+            continue
+        header = []
+        for follower in tokens[index + 1 :]:
+            if follower.type == "thead_close":
+                break
+            if follower.type == "inline":
+                header.append(follower.content.strip())
+        if not any(header):
+            line = (token.map[0] if token.map else 0) + 1 + lesson.body_offset
+            yield Diagnostic(
+                "warning",
+                "a11y.table-header",
+                "the table's header row is empty",
+                SourceLoc(lesson.path, line, 1),
+                "name each column in the first row",
+            )

@@ -1,0 +1,38 @@
+"""The word lists of data/wordlists.yaml, compiled to whole-word, case-insensitive patterns."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@lru_cache(maxsize=1)
+def wordlists() -> dict[str, Any]:
+    text = (resources.files("builders.quality") / "data" / "wordlists.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=256)
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex matching any of `phrases` as whole words; `*` at the end matches any ending."""
+    if not phrases:
+        return None
+    parts = []
+    for phrase in phrases:
+        body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
+        parts.append(body + (r"\w*" if phrase.endswith("*") else ""))
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+def phrases_for(*path: str) -> tuple[str, ...]:
+    """The list at wordlists[path...], or () when the file has none for it."""
+    node: Any = wordlists()
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return ()
+        node = node[key]
+    return tuple(str(p) for p in node)
