@@ -50,15 +50,23 @@ def browser():
         instance.close()
 
 
+class _Sites(dict):
+    """Each course (the full test course, the shipped one) built once, when first needed."""
+
+    def __init__(self, factory):
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, name: str) -> Path:
+        out = self.factory.mktemp(name)
+        build({"full": COURSES / "full", "project": PROJECT}[name], out, ["html"])
+        self[name] = out
+        return out
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, Path]:
-    """The full test course and the shipped course, each built once."""
-    built = {}
-    for name, root in (("full", COURSES / "full"), ("project", PROJECT)):
-        out = tmp_path_factory.mktemp(name)
-        build(root, out, ["html"])
-        built[name] = out
-    return built
+    return _Sites(tmp_path_factory)
 
 
 @pytest.fixture

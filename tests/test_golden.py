@@ -5,10 +5,13 @@ After a reviewed change, regenerate with `make golden` and review the diff like 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import zipfile
 
 import pytest
+from lxml import etree
 
 from builders.formats import REGISTRY, get_builder
 from builders.load import load_course
@@ -18,10 +21,26 @@ GOLDEN = TESTS / "golden"
 UPDATE = os.environ.get("E4J_UPDATE_GOLDEN") == "1"
 
 
+def unpacked(artifact: dict[str, bytes]) -> dict[str, bytes]:
+    """Zips become folders of their entries (XML canonicalised) so diffs stay readable."""
+    files: dict[str, bytes] = {}
+    for rel, data in artifact.items():
+        if rel.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for name in archive.namelist():
+                    content = archive.read(name)
+                    if name.endswith(".xml"):
+                        content = etree.tostring(etree.fromstring(content), method="c14n2")
+                    files[f"{rel}/{name}"] = content
+        else:
+            files[rel] = data
+    return files
+
+
 @pytest.mark.parametrize("fmt", sorted(REGISTRY))
 def test_golden(fmt):
     course, _ = load_course(COURSES / "full")
-    artifact = get_builder(fmt).build(course)
+    artifact = unpacked(get_builder(fmt).build(course))
     folder = GOLDEN / fmt
     if UPDATE:
         shutil.rmtree(folder, ignore_errors=True)

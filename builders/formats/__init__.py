@@ -10,6 +10,8 @@ from builders.formats.base import Builder
 # CLI name -> "module:Class", imported only when the format is used (keeps start-up fast).
 REGISTRY: dict[str, str] = {
     "html": "builders.formats.html:HtmlBuilder",
+    "scorm12": "builders.formats.scorm12:Scorm12Builder",
+    "scorm2004": "builders.formats.scorm2004:Scorm2004Builder",
     "reports": "builders.formats.reports:ReportsBuilder",
 }
 

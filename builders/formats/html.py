@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Any
-
-from markupsafe import Markup
-
 from builders.formats.base import Artifact, Builder, Job
-from builders.locales import UI
-from builders.model import AUDIENCES, Course, Lesson, Module
-from builders.render.html import HtmlFragments, PageState, paragraph_anchor
-from builders.render.quiz_view import question_views, quiz_json
-from builders.render.templates import template_env
+from builders.model import Course
+from builders.render.pages import (
+    edition_page,
+    lesson_page,
+    lesson_path,
+    render_page,
+    static_file,
+)
 
 STATIC_FILES = ("e4j.css", "quiz.js")
-RESERVED_IDS = ("main", "outcomes", "class-plan", "quiz", "quiz-title", "glossary", "sources")
-
-
-def lesson_path(lang: str, audience: str, module_id: str, teacher: bool) -> str:
-    """Where a lesson page lives inside exports/html/."""
-    return f"{lang}/{audience}/{'teacher/' if teacher else ''}{module_id}.html"
 
 
 class HtmlBuilder(Builder):
@@ -72,92 +64,25 @@ class HtmlBuilder(Builder):
     def render(self, course: Course, job: Job) -> Artifact:
         kind, _, rest = job.key.partition(":")
         if kind == "assets":
-            folder = resources.files("builders") / "static"
-            return {f"assets/{name}": (folder / name).read_bytes() for name in STATIC_FILES}
+            return {f"assets/{name}": static_file(name) for name in STATIC_FILES}
         if kind == "home":
-            return {"index.html": _page("home.html.j2", course, course.languages[0], "", {})}
+            return {"index.html": render_page("home.html.j2", course, course.languages[0], "", {})}
         if kind == "media":
             module = course.module(rest)
             assert module is not None
             return {f"media/{module.id}/{a.path}": a.data for a in module.assets}
         if kind == "edition":
             lang, audience = rest.split("/")
-            return {f"{lang}/{audience}/index.html": _edition(course, lang, audience)}
+            return {f"{lang}/{audience}/index.html": edition_page(course, lang, audience)}
         module_id, audience, lang = rest.split("/")
         module = course.module(module_id)
         assert module is not None
         lesson = module.lesson(audience, lang)
         assert lesson is not None
-        return {
-            lesson_path(lang, audience, module_id, teacher): _lesson(
-                course, module, lesson, teacher
+        pages = {}
+        for teacher in (False, True):
+            root = "../../../" if teacher else "../../"
+            pages[lesson_path(lang, audience, module_id, teacher)] = lesson_page(
+                course, module, lesson, teacher, root=root, media=f"{root}media"
             )
-            for teacher in (False, True)
-        }
-
-
-def _page(template: str, course: Course, lang: str, root: str, context: dict[str, Any]) -> bytes:
-    ui = UI(lang)
-    html = (
-        template_env("html")
-        .get_template(template)
-        .render(
-            course=course,
-            lang=lang,
-            root=root,
-            ui=ui,
-            audiences=AUDIENCES,
-            lesson_path=lesson_path,
-            **context,
-        )
-    )
-    return html.encode("utf-8")
-
-
-def _edition(course: Course, lang: str, audience: str) -> bytes:
-    entries = [
-        {"module": module, "lesson": lesson}
-        for module, lesson in course.lessons_for(lang, audience)
-    ]
-    return _page(
-        "edition.html.j2", course, lang, "../../", {"audience": audience, "entries": entries}
-    )
-
-
-def _lesson(course: Course, module: Module, lesson: Lesson, teacher: bool) -> bytes:
-    root = "../../../" if teacher else "../../"
-    state = PageState(lesson.lang, module.id, media_prefix=f"{root}media")
-    state.ids.update(RESERVED_IDS)
-    frags = HtmlFragments(course, state)
-    body = Markup(frags.lesson_body(lesson, teacher))
-    quiz = module.quiz(lesson.audience)
-    views = question_views(quiz, frags, lesson.lang) if quiz else []
-    for view in views:
-        for ident in view.paragraphs:
-            state.cited[ident] = None
-    for ident in lesson.paragraphs:
-        state.cited[ident] = None
-    terms = [course.glossary.by_id[t] for t in state.terms if t in course.glossary.by_id]
-    terms.sort(key=lambda t: t.term.get(lesson.lang).casefold())
-    definitions = {t.id: Markup(frags.inline(t.definition.get(lesson.lang))) for t in terms}
-    cited = sorted(state.cited, key=course.sources.order)
-    context = {
-        "module": module,
-        "lesson": lesson,
-        "teacher": teacher,
-        "body": body,
-        "quiz": quiz,
-        "questions": views,
-        "quiz_data": quiz_json(views, quiz.pass_mark) if quiz and not teacher else "",
-        "terms": terms,
-        "definitions": definitions,
-        "cited": [course.sources.by_id[i] for i in cited if i in course.sources.by_id],
-        "anchor": paragraph_anchor,
-        "outcomes": {o.id: o.text for o in lesson.outcomes},
-        "other_langs": [
-            lang
-            for lang in course.languages
-            if lang != lesson.lang and module.lesson(lesson.audience, lang)
-        ],
-    }
-    return _page("lesson.html.j2", course, lesson.lang, root, context)
+        return pages

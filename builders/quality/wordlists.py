@@ -23,8 +23,11 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     parts = []
     for phrase in phrases:
-        body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(body + (r"\w*" if phrase.endswith("*") else ""))
+        words = [
+            re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
+            for word in phrase.split()
+        ]
+        parts.append(r"\s+".join(words))
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 

@@ -80,7 +80,12 @@ def _view(q: Question, number: int, frags: HtmlFragments, lang: str) -> Question
         else Markup(""),
         min_words=q.min_words,
     )
-    key: dict[str, Any] = {"type": q.type, "points": q.points, "general": str(view.feedback)}
+    key: dict[str, Any] = {
+        "type": q.type,
+        "points": q.points,
+        "outcome": q.outcome,
+        "general": str(view.feedback),
+    }
     if q.type in ("single", "multiple"):
         view.options = [
             {"html": md(o.text), "feedback": md(o.feedback), "correct": o.correct}

@@ -1,0 +1,69 @@
+"""What both SCORM builders share: the package plan and the zip; only the manifest differs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from builders.formats.base import Artifact, Builder, Job
+from builders.model import Course, Lesson, Module
+from builders.package import zip_bytes
+from builders.scorm.content import Metadata, PackageContent, package_content, package_metadata
+
+COURSE = "course"
+
+
+def package_name(scope: str, audience: str, lang: str, fmt: str) -> str:
+    """e4j-root-causes-secondary-fr-scorm12.zip (ASCII: ids are slugs, langs are codes)."""
+    return f"e4j-{scope}-{audience}-{lang}-{fmt}.zip"
+
+
+class ScormBuilder(Builder):
+    scorm: ClassVar[str]
+
+    def manifest(self, meta: Metadata, content: PackageContent, title: str) -> bytes:
+        raise NotImplementedError
+
+    def plan(self, course: Course) -> list[Job]:
+        jobs = []
+        shared = (course.sources.digest, course.glossary.digest, repr(course.title))
+        for lang, audience in course.editions():
+            pairs = course.lessons_for(lang, audience)
+            digests: list[str] = []
+            for module, lesson in pairs:
+                quiz = module.quiz(audience)
+                inputs = (
+                    module.meta_digest,
+                    lesson.digest,
+                    quiz.digest if quiz else "",
+                    *(a.digest for a in module.assets),
+                )
+                digests += inputs
+                jobs.append(
+                    Job(
+                        f"{module.id}/{audience}/{lang}",
+                        (*shared, *inputs),
+                        lang=lang,
+                        audience=audience,
+                        module=module.id,
+                    )
+                )
+            jobs.append(
+                Job(
+                    f"{COURSE}/{audience}/{lang}", (*shared, *digests), lang=lang, audience=audience
+                )
+            )
+        return jobs
+
+    def render(self, course: Course, job: Job) -> Artifact:
+        scope, audience, lang = job.key.split("/")
+        pairs: list[tuple[Module, Lesson]] = course.lessons_for(lang, audience)
+        if scope != COURSE:
+            pairs = [(m, les) for m, les in pairs if m.id == scope]
+        identifier = f"E4J-{scope}-{audience}-{lang}-{self.name}"
+        meta = package_metadata(course, pairs, identifier, whole_course=scope == COURSE)
+        content = package_content(course, pairs, self.scorm)
+        files = dict(content.files)
+        files["imsmanifest.xml"] = self.manifest(meta, content, meta.title)
+        return {
+            package_name(scope, audience, lang, self.name): zip_bytes(files, ("imsmanifest.xml",))
+        }
