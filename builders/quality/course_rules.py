@@ -8,7 +8,7 @@ from dataclasses import fields as dataclass_fields
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson, Localized, Module, Question, Quiz
-from builders.quality.wordlists import phrase_pattern, phrases_for, wordlists
+from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, wordlists
 
 # Questions per quiz by audience (content guide and the core-modules issue).
 QUESTION_RANGE = {
@@ -153,9 +153,17 @@ def _same_everywhere(text: Localized, languages: tuple[str, ...]) -> bool:
     return bool(only) and len(LETTERS.findall(only)) >= 2
 
 
+def _search(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    return pattern.search(text) if pattern is not None else None
+
+
+def _statement_to_reject(question: Question, field: str) -> bool:
+    """The prompt of a true/false item whose answer is false states what learners must reject."""
+    return question.type == "truefalse" and question.answer is False and field == "prompt"
+
+
 def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
     age = {lang: phrase_pattern(phrases_for("age", quiz.audience, lang)) for lang in languages}
-    blaming = {lang: phrase_pattern(phrases_for("victim_blaming", lang)) for lang in languages}
     terms = [
         (
             {lang: phrase_pattern(tuple(e.get("avoid", {}).get(lang, ()))) for lang in languages},
@@ -174,16 +182,27 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                     "translate it, or waive the rule for this line if it is a name",
                 )
             for lang, value in text.pairs:
-                checks = [
-                    (age[lang], "safety.age-term", "is not for this audience"),
-                    (blaming[lang], "safety.victim-blaming", "blames the person harmed"),
+                found = [
+                    (
+                        _search(age[lang], value),
+                        "safety.age-term",
+                        "is not for this audience",
+                    ),
+                    *(
+                        (
+                            _search(patterns[lang], value),
+                            "term.preferred",
+                            f"write '{prefer.get(lang, '')}'",
+                        )
+                        for patterns, prefer in terms
+                    ),
                 ]
-                checks += [
-                    (patterns[lang], "term.preferred", f"write '{prefer.get(lang, '')}'")
-                    for patterns, prefer in terms
-                ]
-                for pattern, rule, what in checks:
-                    match = pattern.search(value) if pattern else None
+                if not _statement_to_reject(question, name):
+                    found += [
+                        (m, "safety.victim-blaming", "blames the person harmed")
+                        for m in blaming_phrases(value, lang)
+                    ]
+                for match, rule, what in found:
                     if match:
                         yield Diagnostic(
                             "warning",

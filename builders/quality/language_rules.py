@@ -3,6 +3,7 @@ link text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -14,7 +15,7 @@ from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson
 from builders.quality.prose import text_blocks
 from builders.quality.readability import FORMULA_NAME, measure_lesson
-from builders.quality.wordlists import phrase_pattern, phrases_for, wordlists
+from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, wordlists
 
 MIN_WORDS_MEASURED = 100
 SAFETY_AUDIENCES = ("primary", "secondary")
@@ -114,7 +115,6 @@ def _age_safety(lesson: Lesson) -> Iterator[Diagnostic]:
 
 
 def _phrases(lesson: Lesson) -> Iterator[Diagnostic]:
-    blaming = phrase_pattern(phrases_for("victim_blaming", lesson.lang))
     rules = [
         (
             phrase_pattern(tuple(entry.get("avoid", {}).get(lesson.lang, ()))),
@@ -123,17 +123,16 @@ def _phrases(lesson: Lesson) -> Iterator[Diagnostic]:
         for entry in wordlists().get("terminology", [])
     ]
     for block in text_blocks(lesson, teacher=True, keep_terms=True):
-        if blaming:
-            for match in blaming.finditer(block.text):
-                line, col = block.locate(phrase_pattern((match[0],)) or blaming)
-                yield Diagnostic(
-                    "warning",
-                    "safety.victim-blaming",
-                    f"'{match[0]}' blames the person harmed",
-                    SourceLoc(lesson.path, line, col),
-                    "describe the circumstances and the people who exploit, not the person's "
-                    "choices or character",
-                )
+        for match in blaming_phrases(block.text, lesson.lang):
+            line, col = block.locate(re.compile(re.escape(match[0])))
+            yield Diagnostic(
+                "warning",
+                "safety.victim-blaming",
+                f"'{match[0]}' blames the person harmed",
+                SourceLoc(lesson.path, line, col),
+                "describe the circumstances and the people who exploit, not the person's "
+                "choices or character",
+            )
         for pattern, prefer in rules:
             if pattern is None:
                 continue

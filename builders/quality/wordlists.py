@@ -31,6 +31,24 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
+CLAUSE_START = re.compile(r"[.!?;:]\s")
+
+
+def blaming_phrases(text: str, lang: str) -> list[re.Match[str]]:
+    """Victim-blaming phrases in `text`, except those their own clause denies."""
+    pattern = phrase_pattern(phrases_for("victim_blaming", lang))
+    if pattern is None:
+        return []
+    negations = [re.compile(n, re.IGNORECASE) for n in phrases_for("negations", lang)]
+    found = []
+    for match in pattern.finditer(text):
+        starts = [m.end() for m in CLAUSE_START.finditer(text, 0, match.start())]
+        clause = text[starts[-1] if starts else 0 : match.start()]
+        if not any(n.search(clause) for n in negations):
+            found.append(match)
+    return found
+
+
 def phrases_for(*path: str) -> tuple[str, ...]:
     """The list at wordlists[path...], or () when the file has none for it."""
     node: Any = wordlists()
