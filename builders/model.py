@@ -204,6 +204,7 @@ class Quiz:
     digest: str
     loc: SourceLoc
     waivers: tuple[Waiver, ...] = ()
+    images: tuple[str, ...] = ()  # module-relative paths used in question strings
 
     @property
     def total_points(self) -> float:

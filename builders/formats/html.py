@@ -48,7 +48,11 @@ class HtmlBuilder(Builder):
                     module.meta_digest,
                     lesson.digest,
                     quiz.digest if quiz else "",
-                    *(a.digest for a in module.assets if a.path in lesson.images),
+                    *(
+                        a.digest
+                        for a in module.assets
+                        if a.path in lesson.images or (quiz and a.path in quiz.images)
+                    ),
                 )
                 jobs.append(
                     Job(

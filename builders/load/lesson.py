@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
@@ -28,6 +28,7 @@ class LessonContext:
     asset_paths: frozenset[str]
     diags: Diagnostics
     languages: tuple[str, ...]
+    found_images: list[str] = field(default_factory=list)  # filled while reading a quiz
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -295,32 +296,38 @@ class _BodyScan:
 
     def _image(self, block: Token, child: Token) -> None:
         src = str(child.attrs.get("src", ""))
-        loc = self.loc_in(block, src or "![")
-        if not child.content.strip():
-            self.ctx.diags.error(
-                "lesson.image-alt",
-                f"image '{src}' has no alt text",
-                loc,
-                "describe the image between the brackets: ![what it shows](images/file.png)",
-            )
-        normal = posixpath.normpath(src) if src else ""
-        if (
-            not src
-            or "://" in src
-            or src.startswith(("/", "\\"))
-            or normal.startswith("..")
-            or ":" in src.split("/", 1)[0]
-        ):
-            self.ctx.diags.error(
-                "lesson.image-path",
-                f"image '{src}' must be a file inside the module folder",
-                loc,
-                "put the image in the module's images/ folder and write images/name.png",
-            )
-            return
-        if normal not in self.ctx.asset_paths:
-            self.ctx.diags.error(
-                "lesson.image-missing", f"image '{src}' does not exist in the module folder", loc
-            )
-            return
-        self.images.append(normal)
+        path = check_image(src, child.content, self.loc_in(block, src or "!["), self.ctx)
+        if path:
+            self.images.append(path)
+
+
+def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str | None:
+    """The image's path inside the module folder, or None (with a diagnostic) if it is unusable."""
+    if not alt.strip():
+        ctx.diags.error(
+            "lesson.image-alt",
+            f"image '{src}' has no alt text",
+            loc,
+            "describe the image between the brackets: ![what it shows](images/file.png)",
+        )
+    normal = posixpath.normpath(src) if src else ""
+    if (
+        not src
+        or "://" in src
+        or src.startswith(("/", "\\"))
+        or normal.startswith("..")
+        or ":" in src.split("/", 1)[0]
+    ):
+        ctx.diags.error(
+            "lesson.image-path",
+            f"image '{src}' must be a file inside the module folder",
+            loc,
+            "put the image in the module's images/ folder and write images/name.png",
+        )
+        return None
+    if normal not in ctx.asset_paths:
+        ctx.diags.error(
+            "lesson.image-missing", f"image '{src}' does not exist in the module folder", loc
+        )
+        return None
+    return normal

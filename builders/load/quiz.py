@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
 from builders.load.fields import FieldReader, as_map, read_waivers
-from builders.load.lesson import LessonContext
+from builders.load.lesson import LessonContext, check_image
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
 from builders.model import QUESTION_TYPES, Localized, MatchPair, Option, Question, Quiz
@@ -42,6 +43,7 @@ def read_quiz(
     data: Any, path: str, digest: str, module_id: str, audience: str, ctx: LessonContext
 ) -> Quiz | None:
     """Check one quiz file's contents (already parsed YAML) and build the Quiz."""
+    ctx = dataclasses.replace(ctx, found_images=[])
     top = as_map(data, SourceLoc(path, 1, 1), "a quiz file", ctx.diags)
     if top is None:
         return None
@@ -74,6 +76,7 @@ def read_quiz(
         digest=digest,
         loc=SourceLoc(path, 1, 1),
         waivers=read_waivers(fields),
+        images=tuple(dict.fromkeys(ctx.found_images)),
     )
 
 
@@ -268,6 +271,11 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
                                 f"§{pid} is not a paragraph of the source paper",
                                 loc,
                             )
+                elif child.type == "image":
+                    src = str(child.attrs.get("src", ""))
+                    path = check_image(src, child.content, loc, ctx)
+                    if path:
+                        ctx.found_images.append(path)
                 elif child.type == "term" and child.meta["id"] not in ctx.term_ids:
                     ctx.diags.error(
                         "glossary.unknown-term",

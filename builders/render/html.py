@@ -25,6 +25,11 @@ def slugify(text: str) -> str:
     return slug or "section"
 
 
+def embedded_name(path: str) -> str:
+    """A flat file name for an image embedded in a file (images/map.png -> images-map.png)."""
+    return path.replace("/", "-")
+
+
 def paragraph_anchor(ident: str) -> str:
     return "para-" + ident.replace("(", "").replace(")", "")
 
@@ -54,6 +59,15 @@ class PageState:
     terms: dict[str, None] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     heading_level: int = 1
+    self_contained: bool = False  # a fragment shown elsewhere (question banks): no page anchors
+    images: dict[str, None] = field(default_factory=dict)  # module-relative paths rendered
+
+    def image_src(self, path: str) -> str:
+        """Where an image is, seen from the page (or an embedded file name when self-contained)."""
+        self.images[path] = None
+        if self.self_contained:
+            return f"{self.media_prefix}/{embedded_name(path)}"
+        return f"{self.media_prefix}/{self.module_id}/{path}"
 
     def unique_id(self, base: str) -> str:
         candidate, n = base, 2
@@ -109,11 +123,11 @@ class HtmlFragments:
             for ident in ids
             if ident in self.course.sources.by_id
         ]
+        title = escape(" | ".join(titles))
+        if self.state.self_contained:
+            return f'<span class="cite" title="{title}">{escape(token.content)}</span>'
         anchor = paragraph_anchor(ids[0]) if ids else "sources"
-        return (
-            f'<a class="cite" href="#{anchor}" title="{escape(" | ".join(titles))}">'
-            f"{escape(token.content)}</a>"
-        )
+        return f'<a class="cite" href="#{anchor}" title="{title}">{escape(token.content)}</a>'
 
     def _term(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
@@ -121,11 +135,14 @@ class HtmlFragments:
         self.state.terms[ident] = None
         term = self.course.glossary.by_id.get(ident)
         label = token.meta["label"] or (term.term.get(self.state.lang) if term else ident)
+        if self.state.self_contained:
+            definition = term.definition.get(self.state.lang) if term else ""
+            return f'<abbr class="term" title="{escape(definition)}">{escape(label)}</abbr>'
         return f'<a class="term" href="#term-{escape(ident)}">{escape(label)}</a>'
 
     def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
-        src = f"{self.state.media_prefix}/{self.state.module_id}/{token.attrs.get('src', '')}"
+        src = self.state.image_src(str(token.attrs.get("src", "")))
         alt = self.renderer.renderInlineAsText(token.children or [], options, env)
         return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
 

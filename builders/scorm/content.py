@@ -51,7 +51,7 @@ def package_content(
         )
         media = []
         for asset in module.assets:
-            if asset.path in lesson.images:
+            if asset.path in lesson.images or (quiz and asset.path in quiz.images):
                 path = f"media/{module.id}/{asset.path}"
                 content.files[path] = asset.data
                 media.append(path)
