@@ -46,13 +46,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def _print_diagnostics(diagnostics: list[Diagnostic], err: Console) -> None:
     for diag in diagnostics:
-        colour = "red" if diag.level == "error" else "yellow"
+        colour = {"error": "red", "warning": "yellow"}.get(diag.level, "cyan")
         line = escape(diag.format())
         err.print(line.replace(f"{diag.level}[", f"[{colour}]{diag.level}[/]\\[", 1))
     errors = sum(d.level == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    warnings = sum(d.level == "warning" for d in diagnostics)
+    notes = len(diagnostics) - errors - warnings
     if diagnostics:
-        err.print(f"{errors} error(s), {warnings} warning(s)")
+        err.print(
+            f"{errors} error(s), {warnings} warning(s)" + (f", {notes} note(s)" if notes else "")
+        )
 
 
 def _usage(err: Console, message: str) -> int:
@@ -110,8 +113,9 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             out.print("Up to date: no source or builder changed since the last build.")
         return EXIT_OK
     _print_diagnostics(report.warnings, err)
-    if args.strict and report.warnings:
-        err.print(f"{len(report.warnings)} warning(s) count as errors under --strict")
+    strict_failures = [d for d in report.warnings if d.level == "warning"]
+    if args.strict and strict_failures:
+        err.print(f"{len(strict_failures)} warning(s) count as errors under --strict")
         return EXIT_CONTENT
     if not args.quiet:
         _summary(report, target, out, args.verbose)

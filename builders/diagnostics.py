@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]  # notes inform and never fail a build
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +50,9 @@ class Diagnostics:
 
     def error(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
         self.items.append(Diagnostic("error", code, message, loc, hint))
+
+    def note(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
+        self.items.append(Diagnostic("note", code, message, loc, hint))
 
     def warning(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
         self.items.append(Diagnostic("warning", code, message, loc, hint))

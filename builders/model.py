@@ -186,6 +186,30 @@ class Question:
     marking_guide: Localized = Localized(())
     min_words: int = 0
 
+    def texts(self) -> list[tuple[str, Localized]]:
+        """Every learner- or teacher-facing string of the question, named."""
+        found = [
+            (name, value)
+            for name in (
+                "prompt",
+                "feedback",
+                "feedback_true",
+                "feedback_false",
+                "feedback_correct",
+                "feedback_incorrect",
+                "marking_guide",
+            )
+            if (value := getattr(self, name))
+        ]
+        for index, option in enumerate(self.options, start=1):
+            found += [
+                (f"option {index}", option.text),
+                (f"option {index} feedback", option.feedback),
+            ]
+        for index, pair in enumerate(self.pairs, start=1):
+            found += [(f"pair {index}", pair.premise), (f"pair {index} match", pair.match)]
+        return found
+
     def accepted(self, lang: str) -> tuple[str, ...]:
         """Accepted short answers in `lang`."""
         return dict(self.answers).get(lang, ())

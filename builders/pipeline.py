@@ -170,6 +170,8 @@ def build(
 
         write_exports_index(course, out)
     _write_json(cache / "stamp.json", {"stamp": stamp})
+    for name in formats:
+        warnings = [*warnings, *get_builder(name).warnings(course)]
     return BuildReport(reports, warnings)
 
 

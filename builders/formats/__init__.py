@@ -12,6 +12,8 @@ REGISTRY: dict[str, str] = {
     "html": "builders.formats.html:HtmlBuilder",
     "scorm12": "builders.formats.scorm12:Scorm12Builder",
     "scorm2004": "builders.formats.scorm2004:Scorm2004Builder",
+    "moodle_xml": "builders.formats.moodle_xml:MoodleXmlBuilder",
+    "gift": "builders.formats.gift:GiftBuilder",
     "reports": "builders.formats.reports:ReportsBuilder",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from builders.diagnostics import Diagnostic
 from builders.model import Course
 
 Artifact = dict[str, bytes]  # relative POSIX path inside the format's folder -> file content
@@ -36,6 +37,10 @@ class Builder:
 
     def render(self, course: Course, job: Job) -> Artifact:
         raise NotImplementedError
+
+    def warnings(self, course: Course) -> list[Diagnostic]:
+        """What this format cannot carry of the course (shown after a build; never fatal)."""
+        return []
 
     def build(self, course: Course) -> Artifact:
         """Every job's files together (what tests and golden files compare)."""

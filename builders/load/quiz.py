@@ -13,6 +13,7 @@ from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
 from builders.model import QUESTION_TYPES, Localized, MatchPair, Option, Question, Quiz
 
+MOODLE_MAX_SHARES = 10  # Moodle's grade options go down to 1/10 of the mark
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 COMMON = ("id", "type", "points", "outcome", "paragraphs", "prompt")
 OPTIONAL_COMMON = ("feedback",)
@@ -187,6 +188,14 @@ def _read_options(
             f"single-choice question '{ident}' has {correct} correct options; it needs exactly one",
             items.loc,
             "mark one option with 'correct: true', or use type: multiple",
+        )
+    elif kind == "multiple" and max(correct, len(options) - correct) > MOODLE_MAX_SHARES:
+        ctx.diags.error(
+            "quiz.too-many-options",
+            f"question '{ident}' has {correct} correct and {len(options) - correct} wrong options; "
+            f"question banks can share a mark between at most {MOODLE_MAX_SHARES}",
+            items.loc,
+            "split the question in two",
         )
     elif kind == "multiple" and correct == 0:
         ctx.diags.error(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields as dataclass_fields
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson, Localized, Module, Question, Quiz
@@ -134,19 +133,6 @@ def _traceability(lesson: Lesson, quiz: Quiz | None) -> Iterator[Diagnostic]:
             )
 
 
-def _localized_fields(question: Question) -> Iterator[tuple[str, Localized]]:
-    for field in dataclass_fields(question):
-        value = getattr(question, field.name)
-        if isinstance(value, Localized):
-            yield field.name, value
-    for index, option in enumerate(question.options):
-        yield f"option {index + 1}", option.text
-        yield f"option {index + 1} feedback", option.feedback
-    for index, pair in enumerate(question.pairs):
-        yield f"pair {index + 1}", pair.premise
-        yield f"pair {index + 1} match", pair.match
-
-
 def _same_everywhere(text: Localized, languages: tuple[str, ...]) -> bool:
     values = {text.get(lang) for lang in languages}
     only = next(iter(values)) if len(values) == 1 else ""
@@ -172,7 +158,7 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
         for e in wordlists().get("terminology", [])
     ]
     for question in quiz.questions:
-        for name, text in _localized_fields(question):
+        for name, text in question.texts():
             if len(languages) > 1 and _same_everywhere(text, languages):
                 yield Diagnostic(
                     "warning",

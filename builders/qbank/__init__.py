@@ -1,0 +1,1 @@
+"""Question banks: quizzes rendered for Moodle XML and GIFT."""
