@@ -16,7 +16,16 @@ AUDIENCES: dict[str, str] = {
     "consular-staff": "consular, diplomatic and border officials",
 }
 
-CONTAINERS = ("activity", "case-study", "discussion", "key-point", "local-help", "teacher-note")
+CONTAINERS = (
+    "activity",
+    "case-study",
+    "case-file",
+    "checklist",
+    "discussion",
+    "key-point",
+    "local-help",
+    "teacher-note",
+)
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical", "essay")
 
