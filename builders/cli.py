@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild everything, ignoring the cache"
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="paper size of PDFs (default a4)"
+    )
 
     check = commands.add_parser("check", help="validate the sources without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")

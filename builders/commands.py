@@ -96,7 +96,15 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
     try:
         if progress_bar:
             progress_bar.start()
-        report = build(root, target, formats, selection, force=args.force, progress=progress)
+        report = build(
+            root,
+            target,
+            formats,
+            selection,
+            force=args.force,
+            progress=progress,
+            options={"paper": args.paper},
+        )
     except CourseError as exc:
         if progress_bar:
             progress_bar.stop()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builders.diagnostics import Diagnostic
 from builders.formats import get_builder
-from builders.formats.base import Job
+from builders.formats.base import Builder, Job
 from builders.load import load_course
 from builders.model import Course
 from builders.write import (
@@ -109,9 +109,12 @@ def code_digest() -> str:
     )
 
 
-def sources_stamp(root: Path, formats: Sequence[str], selection: Selection) -> str:
+def sources_stamp(
+    root: Path, formats: Sequence[str], selection: Selection, options: dict[str, str]
+) -> str:
     """A cheap fingerprint of every source file and the request, for the no-op fast path."""
     parts: list[str | bytes] = [
+        repr(sorted(options.items())),
         code_digest(),
         ",".join(formats),
         repr(sorted(selection.langs)),
@@ -148,10 +151,15 @@ def build(
     selection: Selection = Selection(),
     force: bool = False,
     progress: Progress | None = None,
+    options: dict[str, str] | None = None,
 ) -> BuildReport:
-    """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad."""
+    """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad.
+
+    `options` go to the builders that understand them (e.g. paper="letter" for PDFs).
+    """
+    options = options or {}
     cache = out / CACHE_DIR
-    stamp = sources_stamp(root, formats, selection)
+    stamp = sources_stamp(root, formats, selection, options)
     if (
         not force
         and _read_json(cache / "stamp.json").get("stamp") == stamp
@@ -161,23 +169,25 @@ def build(
     course, warnings = load_course(root)
     check_selection(course, selection)
     clean_leftovers(out)
-    code = code_digest()
+    code = code_digest() + repr(sorted(options.items()))
+    builders = {name: get_builder(name, **options) for name in formats}
     reports = [
-        _build_format(course, name, out, code, selection, force, progress) for name in formats
+        _build_format(course, builders[name], out, code, selection, force, progress)
+        for name in formats
     ]
     if any(r.changed for r in reports) or not (out / "index.html").exists():
         from builders.exports_index import write_exports_index
 
         write_exports_index(course, out)
     _write_json(cache / "stamp.json", {"stamp": stamp})
-    for name in formats:
-        warnings = [*warnings, *get_builder(name).warnings(course)]
+    for builder in builders.values():
+        warnings = [*warnings, *builder.warnings(course)]
     return BuildReport(reports, warnings)
 
 
 def _build_format(
     course: Course,
-    name: str,
+    builder: Builder,
     out: Path,
     code: str,
     selection: Selection,
@@ -185,8 +195,8 @@ def _build_format(
     progress: Progress | None,
 ) -> FormatReport:
     started = time.perf_counter()
+    name = builder.name
     report = FormatReport(name)
-    builder = get_builder(name)
     current = out / name
     manifest_path = out / CACHE_DIR / f"{name}.json"
     old = _read_json(manifest_path) if current.is_dir() and not force else {}

@@ -10,6 +10,7 @@ import os
 import shutil
 import zipfile
 
+import pypdf
 import pytest
 from lxml import etree
 
@@ -32,6 +33,10 @@ def unpacked(artifact: dict[str, bytes]) -> dict[str, bytes]:
                     if name.endswith(".xml"):
                         content = etree.tostring(etree.fromstring(content), method="c14n2")
                     files[f"{rel}/{name}"] = content
+        elif rel.endswith(".pdf"):  # text, so diffs are readable and Typst updates do not churn
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            text = "\n".join(page.extract_text() for page in reader.pages)
+            files[f"{rel}.txt"] = text.encode("utf-8")
         else:
             files[rel] = data
     return files

@@ -12,6 +12,7 @@ REGISTRY: dict[str, str] = {
     "html": "builders.formats.html:HtmlBuilder",
     "scorm12": "builders.formats.scorm12:Scorm12Builder",
     "scorm2004": "builders.formats.scorm2004:Scorm2004Builder",
+    "pdf": "builders.formats.pdf:PdfBuilder",
     "moodle_xml": "builders.formats.moodle_xml:MoodleXmlBuilder",
     "gift": "builders.formats.gift:GiftBuilder",
     "reports": "builders.formats.reports:ReportsBuilder",
@@ -22,9 +23,9 @@ class UnknownFormat(ValueError):
     pass
 
 
-def get_builder(name: str) -> Builder:
+def get_builder(name: str, **options: str) -> Builder:
     """The builder registered as `name`, or UnknownFormat with a "did you mean" hint."""
     if name not in REGISTRY:
         raise UnknownFormat(f"unknown format '{name}'; {did_you_mean(name, REGISTRY)}")
     module_name, class_name = REGISTRY[name].split(":")
-    return getattr(import_module(module_name), class_name)()
+    return getattr(import_module(module_name), class_name)(**options)

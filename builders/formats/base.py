@@ -32,6 +32,10 @@ class Builder:
     name: ClassVar[str]
     description: ClassVar[str]
 
+    def __init__(self, **options: str) -> None:
+        """Options a format understands (e.g. paper="letter" for PDFs); others are ignored."""
+        self.options = options
+
     def plan(self, course: Course) -> list[Job]:
         raise NotImplementedError
 

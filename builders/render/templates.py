@@ -13,7 +13,7 @@ def template_env(folder: str) -> Environment:
     env = Environment(
         loader=PackageLoader("builders", f"templates/{folder}"),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(("html", "html.j2", "xml", "xml.j2"), default=True),
+        autoescape=select_autoescape(("html", "html.j2", "xml", "xml.j2"), default=False),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,89 @@
+"""Print edition: learner handout, facilitator guide, printable quiz and answer sheet as PDF,
+typeset with Typst (self-contained: fonts embedded, tagged PDF/UA-1)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from builders.formats.base import Artifact, Builder, Job
+from builders.model import Course
+from builders.package import DEFAULT_EPOCH
+from builders.render.print_docs import LessonPrint, PrintDoc
+
+PAPERS = {"a4": "a4", "letter": "us-letter"}
+
+
+def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
+    """Typeset one document; its images are laid out in a private folder Typst reads from."""
+    import typst  # heavy: imported only when PDFs are built
+
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
+    with tempfile.TemporaryDirectory(prefix="e4j-typst-") as folder:
+        root = Path(folder)
+        for name, data in images.items():
+            (root / name).write_bytes(data)
+        (root / "main.typ").write_text(doc.source, encoding="utf-8")
+        return typst.compile(
+            str(root / "main.typ"),
+            root=str(root),
+            ignore_system_fonts=True,
+            pdf_standards=["ua-1"],
+            timestamp=epoch,
+        )
+
+
+class PdfBuilder(Builder):
+    name = "pdf"
+    description = "print edition (PDF/UA): handout, facilitator guide, printable quiz, answers"
+
+    def __init__(self, **options: str) -> None:
+        super().__init__(**options)
+        self.paper = PAPERS[options.get("paper", "a4")]
+
+    def plan(self, course: Course) -> list[Job]:
+        jobs = []
+        shared = (course.sources.digest, course.glossary.digest, self.paper)
+        for module in course.modules:
+            for lesson in module.lessons:
+                quiz = module.quiz(lesson.audience)
+                inputs = (
+                    *shared,
+                    module.meta_digest,
+                    lesson.digest,
+                    quiz.digest if quiz else "",
+                    *(a.digest for a in module.assets),
+                )
+                jobs.append(
+                    Job(
+                        f"{module.id}/{lesson.audience}/{lesson.lang}",
+                        inputs,
+                        lang=lesson.lang,
+                        audience=lesson.audience,
+                        module=module.id,
+                    )
+                )
+        return jobs
+
+    def render(self, course: Course, job: Job) -> Artifact:
+        module_id, audience, lang = job.key.split("/")
+        module = course.module(module_id)
+        assert module is not None
+        lesson = module.lesson(audience, lang)
+        assert lesson is not None
+        printer = LessonPrint(course, module, lesson, self.paper)
+        docs = [printer.handout(), printer.guide(), *printer.quiz_docs()]
+        answers = printer.answers()
+        if answers:
+            docs.append(answers)
+        files = {}
+        for doc in docs:
+            images = {}
+            for name, path in doc.images.items():
+                asset = module.asset(path)
+                if asset is not None:
+                    images[name] = asset.data
+            name = f"{lang}/{audience}/e4j-{module_id}-{audience}-{lang}-{doc.name}.pdf"
+            files[name] = compile_pdf(doc, images)
+        return files

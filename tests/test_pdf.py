@@ -1,0 +1,132 @@
+"""The print edition: what each PDF contains and leaves out, fonts, tags, metadata, safety."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+from builders.formats import get_builder
+from builders.load import load_course
+from builders.render.typst import french_spacing, typ_string
+from conftest import COURSES
+
+DOCS = ("handout", "guide", "pre-test", "post-test", "answers")
+
+
+@pytest.fixture(scope="module")
+def pdfs():
+    course, _ = load_course(COURSES / "full")
+    return get_builder("pdf").build(course)
+
+
+def text_of(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def doc(pdfs, lang: str, kind: str) -> bytes:
+    return pdfs[f"{lang}/secondary/e4j-demo-secondary-{lang}-{kind}.pdf"]
+
+
+def test_documents_per_lesson(pdfs):
+    assert sorted(pdfs) == sorted(
+        f"{lang}/secondary/e4j-demo-secondary-{lang}-{kind}.pdf"
+        for lang in ("en", "fr")
+        for kind in DOCS
+    )
+
+
+def test_handout_has_content_and_no_teacher_material(pdfs):
+    text = text_of(doc(pdfs, "en", "handout"))
+    for expected in (
+        "Risk and protection",
+        "Learning outcomes",
+        "Risk factors",
+        "Glossary",
+        "Sources",
+        "Sort the cards into four piles",
+    ):
+        assert expected in text
+    for absent in ("safeguarding", "Answer key", "Yes: it affects many countries"):
+        assert absent not in text
+
+
+def test_guide_has_plan_notes_and_answer_key(pdfs):
+    text = text_of(doc(pdfs, "en", "guide"))
+    for expected in (
+        "Class plan",
+        "Warm-up",
+        "safeguarding protocol",
+        "Answer key",
+        "Yes: it affects many countries",
+        "Award up to 4 points",
+        "Paragraphs",
+    ):
+        assert expected in text
+
+
+def test_printable_quiz_has_no_answers_and_the_sheet_has_them(pdfs):
+    quiz = " ".join(text_of(doc(pdfs, "fr", "pre-test")).split())
+    assert "Test préalable" in quiz and "Nom" in quiz and "Question 7" in quiz
+    for absent in ("Oui : elle touche", "Réponses acceptées", "Grille de correction"):
+        assert absent not in quiz
+    answers = " ".join(text_of(doc(pdfs, "fr", "answers")).split())
+    assert "Bonne réponse" in answers and "facteur de risque" in answers
+    assert "Grille de correction" in answers
+
+
+def test_fonts_embedded_tagged_and_described(pdfs):
+    for name, data in pdfs.items():
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]), name
+        assert "/StructTreeRoot" in root, name
+        assert str(root["/Lang"]) in ("en", "fr"), name
+        assert reader.metadata.title and reader.metadata.author == "Test Author", name
+        for page in reader.pages:
+            fonts = page["/Resources"].get("/Font", {})
+            for font in fonts.values():
+                font = font.get_object()
+                descendant = (
+                    font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                )
+                descriptor = descendant["/FontDescriptor"].get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+        assert 1 <= len(reader.pages) <= 5, name
+
+
+def test_deterministic():
+    course, _ = load_course(COURSES / "full")
+    builder = get_builder("pdf")
+    job = builder.plan(course)[0]
+    assert builder.render(course, job) == builder.render(course, job)
+
+
+def test_letter_paper():
+    course, _ = load_course(COURSES / "full")
+    builder = get_builder("pdf", paper="letter")
+    data = builder.render(course, builder.plan(course)[0])
+    first = pypdf.PdfReader(io.BytesIO(next(iter(data.values())))).pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (612, 792)
+
+
+def test_typst_code_in_sources_is_only_text(course_copy):
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.en.md"
+    hostile = 'Try #read("/etc/passwd") and #panic("boom") ] [ $x$ // not a comment'
+    lesson.write_text(lesson.read_text().replace("Sort the cards into four piles.", hostile))
+    course, _ = load_course(root)
+    builder = get_builder("pdf")
+    job = next(j for j in builder.plan(course) if j.lang == "en")
+    text = text_of(builder.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"])
+    assert '#read("/etc/passwd")' in text and "root:" not in text
+    assert '#panic("boom") ] [ $x$ // not a comment' in text
+
+
+def test_typst_strings_and_french_spacing():
+    assert typ_string('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
+    assert french_spacing("Durée : 45 min ; « bonjour » !") == (
+        "Durée\u202f: 45 min\u202f; «\u00a0bonjour\u00a0»\u202f!"
+    )
