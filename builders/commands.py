@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     return _list(course, out)
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], err: Console) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic], err: Console, notes: bool = True) -> None:
+    """Errors and warnings one per line; notes too, or only counted by kind when `notes` is off."""
+    if not notes:
+        hidden = Counter(d.code for d in diagnostics if d.level == "note")
+        diagnostics = [d for d in diagnostics if d.level != "note"]
+        for code, count in sorted(hidden.items()):
+            err.print(f"{count} note(s) \\[{code}] – e4j --verbose build lists them")
     for diag in diagnostics:
         colour = {"error": "red", "warning": "yellow"}.get(diag.level, "cyan")
         line = escape(diag.format())
@@ -120,7 +127,8 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
         if not args.quiet:
             out.print("Up to date: no source or builder changed since the last build.")
         return EXIT_OK
-    _print_diagnostics(report.warnings, err)
+    if not args.quiet or any(d.level != "note" for d in report.warnings):
+        _print_diagnostics(report.warnings, err, notes=args.verbose)
     strict_failures = [d for d in report.warnings if d.level == "warning"]
     if args.strict and strict_failures:
         err.print(f"{len(strict_failures)} warning(s) count as errors under --strict")

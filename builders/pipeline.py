@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from builders.write import (
 )
 
 CACHE_DIR = ".e4j-cache"
+WORKERS = max(2, os.cpu_count() or 2)
 PACKAGE_DIR = Path(__file__).parent
 SOURCE_FOLDERS = ("modules", "quizzes")
 
@@ -221,7 +224,15 @@ def _build_format(
     stage = new_stage(out, name)
     manifest: dict[str, dict] = {}
     owner: dict[str, str] = {}
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix=f"e4j-{name}")
     try:
+        # Typst and zlib release the GIL, so renders overlap; results are taken in plan order.
+        rendered = iter(
+            pool.map(
+                lambda job: builder.render(course, job),
+                [job for job, _, action in decisions if action == "build"],
+            )
+        )
         for done, (job, fingerprint, action) in enumerate(decisions, start=1):
             if action == "reuse":
                 files = old[job.key]["files"]
@@ -229,7 +240,7 @@ def _build_format(
                     reuse(stage, current, rel)
                 report.reused += 1
             else:
-                artifact = builder.render(course, job)
+                artifact = next(rendered)
                 for rel in sorted(artifact):
                     if rel in owner:
                         raise RuntimeError(
@@ -246,8 +257,10 @@ def _build_format(
                 progress(name, done, len(decisions))
         swap_in(stage, current)
     except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
         discard(stage)
         raise
+    pool.shutdown(wait=True)
     _write_json(manifest_path, manifest)
     report.changed = True
     _count(report, current, manifest)

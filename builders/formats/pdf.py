@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from builders.formats.base import Artifact, Builder, Job
@@ -13,6 +15,11 @@ from builders.package import DEFAULT_EPOCH
 from builders.render.print_docs import LessonPrint, PrintDoc
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}
+
+
+@lru_cache(maxsize=1)
+def _typesetters() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="typst")
 
 
 def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
@@ -77,13 +84,18 @@ class PdfBuilder(Builder):
         answers = printer.answers()
         if answers:
             docs.append(answers)
-        files = {}
-        for doc in docs:
-            images = {}
-            for name, path in doc.images.items():
-                asset = module.asset(path)
-                if asset is not None:
-                    images[name] = asset.data
-            name = f"{lang}/{audience}/e4j-{module_id}-{audience}-{lang}-{doc.name}.pdf"
-            files[name] = compile_pdf(doc, images)
-        return files
+
+        def typeset(doc: PrintDoc) -> bytes:
+            images = {
+                name: asset.data
+                for name, path in doc.images.items()
+                if (asset := module.asset(path)) is not None
+            }
+            return compile_pdf(doc, images)
+
+        # Typst releases the GIL: a lesson's documents are typeset side by side.
+        pdfs = _typesetters().map(typeset, docs)
+        return {
+            f"{lang}/{audience}/e4j-{module_id}-{audience}-{lang}-{doc.name}.pdf": pdf
+            for doc, pdf in zip(docs, pdfs, strict=True)
+        }
