@@ -58,10 +58,10 @@ def _print_diagnostics(diagnostics: list[Diagnostic], err: Console, notes: bool 
         err.print(line.replace(f"{diag.level}[", f"[{colour}]{diag.level}[/]\\[", 1))
     errors = sum(d.level == "error" for d in diagnostics)
     warnings = sum(d.level == "warning" for d in diagnostics)
-    notes = len(diagnostics) - errors - warnings
+    noted = len(diagnostics) - errors - warnings
     if diagnostics:
         err.print(
-            f"{errors} error(s), {warnings} warning(s)" + (f", {notes} note(s)" if notes else "")
+            f"{errors} error(s), {warnings} warning(s)" + (f", {noted} note(s)" if noted else "")
         )
 
 
