@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 E4J    := $(BIN)/e4j
 
 .DEFAULT_GOAL := all
-.PHONY: help all setup build check test test-fast lint golden clean
+.PHONY: help all setup build check test test-fast lint golden bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test-fast: $(VENV)/.test-installed ## run the tests that need no browser
 
 golden: $(VENV)/.test-installed ## regenerate the golden files after a reviewed change
 	E4J_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+bench: $(VENV)/.installed ## measure build speed and output weight; writes bench/results.md
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.test-installed ## ruff and mypy
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -1,0 +1,194 @@
+"""`make bench`: how fast and how heavy the build is. Prints and writes bench/results.md.
+
+A benchmark, never a test: it measures and reports, it does not pass or fail. Each build runs
+`e4j` in a child process so start-up, imports and peak memory are measured as a user sees them.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import PROJECT, make_catalogue  # noqa: E402
+
+E4J = [sys.executable, "-m", "builders"]
+SYNTH_FORMATS = ("html", "scorm12", "moodle_xml")
+RESULTS = PROJECT / "bench" / "results.md"
+
+
+def run(args: list[str], root: Path) -> tuple[float, int, str]:
+    """Wall time (s), peak memory of the child (MiB) and output of one e4j run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*E4J, "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"e4j {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) // 1024, done.stdout
+
+
+def format_times(output: str) -> dict[str, str]:
+    times = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if len(cells) == 6 and cells[-1].endswith(" s"):
+            times[cells[0]] = f"{cells[-1]} ({cells[1]} rebuilt, {cells[4]})"
+    return times
+
+
+def weights(out: Path) -> list[str]:
+    rows = []
+    packages = sorted((out / "scorm12").glob("e4j-*-scorm12.zip"))
+    single = [p for p in packages if "-course-" not in p.name]
+    if single:
+        sizes = [p.stat().st_size for p in single]
+        rows.append(
+            f"| SCORM 1.2 one-module package | median {statistics.median(sizes) / 1000:.0f} kB, "
+            f"largest {max(sizes) / 1000:.0f} kB ({len(sizes)} packages) |"
+        )
+        with zipfile.ZipFile(single[0]) as archive:
+            files = len(archive.namelist())
+        rows.append(f"| files in one package | {files} |")
+    assets = out / "html" / "assets"
+    if assets.is_dir():
+        scripts = sum(p.stat().st_size for p in assets.iterdir())
+        pages = [
+            p.stat().st_size for p in (out / "html").glob("*/*/*.html") if p.name != "index.html"
+        ]
+        rows.append(
+            f"| CSS + JavaScript per learner page | {scripts / 1000:.1f} kB (shared, cached) |"
+        )
+        if pages:
+            rows.append(
+                f"| learner page HTML | median {statistics.median(pages) / 1000:.0f} kB, "
+                f"largest {max(pages) / 1000:.0f} kB |"
+            )
+    pdfs = [p.stat().st_size for p in (out / "pdf").rglob("*.pdf")]
+    if pdfs:
+        rows.append(
+            f"| PDF documents | {len(pdfs)}, median {statistics.median(pdfs) / 1000:.0f} kB |"
+        )
+    return rows
+
+
+def markdown_throughput(root: Path) -> list[str]:
+    """Our Markdown→HTML rendering against pandoc's on the same lesson files, where installed."""
+    from builders.load import load_course
+    from builders.render.html import HtmlFragments, PageState
+
+    course, _ = load_course(root)
+    lessons = [(m, les) for m in course.modules for les in m.lessons]
+    started = time.perf_counter()
+    for module, lesson in lessons:
+        HtmlFragments(course, PageState(lesson.lang, module.id, "media")).lesson_body(lesson, True)
+    ours = time.perf_counter() - started
+    rows = [f"| e4j (markdown-it-py, render only) | {ours:.3f} s for {len(lessons)} lessons |"]
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        files = [str(root / les.path) for _, les in lessons]
+        started = time.perf_counter()
+        for path in files:
+            subprocess.run(
+                [pandoc, "-f", "markdown", "-t", "html", path], capture_output=True, check=True
+            )
+        theirs = time.perf_counter() - started
+        version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+        rows.append(f"| pandoc {version.split()[1]} | {theirs:.3f} s ({theirs / ours:.1f}× e4j) |")
+    else:
+        rows.append("| pandoc | not installed here (`apt-get install pandoc` to compare) |")
+    return rows
+
+
+def main() -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        "Produced by `make bench` (bench/run.py); numbers vary with the machine and its load.",
+        "",
+    ]
+    with tempfile.TemporaryDirectory(prefix="e4j-bench-") as folder:
+        work = Path(folder)
+        course = work / "course"
+        shutil.copytree(PROJECT / "modules", course / "modules")
+        shutil.copytree(PROJECT / "quizzes", course / "quizzes")
+        out = work / "exports"
+        full, peak, output = run(["build", "--out", str(out)], course)
+        noop, _, _ = run(["build", "--out", str(out)], course)
+        lesson = next((course / "modules").glob("*/secondary.en.md"))
+        lesson.write_text(
+            lesson.read_text("utf-8") + "\nOne more sentence for the benchmark.\n", "utf-8"
+        )
+        touched, _, touched_output = run(["build", "--out", str(out)], course)
+        lines += [
+            "## The shipped course, every format",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            f"| full build (cold) | {full:.2f} s, peak memory {peak} MiB |",
+            f"| no-op rebuild | {noop:.2f} s |",
+            f"| rebuild after touching {lesson.parent.name}/{lesson.name} | {touched:.2f} s |",
+            "",
+            "Time per format (full build):",
+            "",
+            *(f"- {name}: {value}" for name, value in format_times(output).items()),
+            "",
+            "After touching one lesson:",
+            "",
+            *(f"- {name}: {value}" for name, value in format_times(touched_output).items()),
+            "",
+            "## Weight",
+            "",
+            "| what | size |",
+            "|---|---|",
+            *weights(out),
+            "",
+            "## Markdown → HTML",
+            "",
+            "| engine | time |",
+            "|---|---|",
+            *markdown_throughput(course),
+            "",
+            f"## Synthetic catalogues ({', '.join(SYNTH_FORMATS)})",
+            "",
+            "| modules | lessons | build | per module | peak memory |",
+            "|---|---|---|---|---|",
+        ]
+        sizes = [int(n) for n in os.environ.get("E4J_BENCH_SIZES", "10,100,1000").split(",")]
+        for count in sizes:
+            root = make_catalogue(count, work / f"synthetic-{count}")
+            args = ["build", "--out", str(work / f"out-{count}")]
+            for fmt in SYNTH_FORMATS:
+                args += ["--format", fmt]
+            elapsed, peak, _ = run(args, root)
+            lessons = len(list((root / "modules").glob("*/*.md")))
+            lines.append(
+                f"| {count} | {lessons} | {elapsed:.1f} s | {elapsed / count * 1000:.0f} ms "
+                f"| {peak} MiB |"
+            )
+            shutil.rmtree(root)
+            shutil.rmtree(work / f"out-{count}")
+    text = "\n".join(lines) + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
