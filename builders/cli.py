@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--explain", metavar="RULE", help="say what a rule checks, then stop")
 
     commands.add_parser("list", help="modules × audiences × languages, with quiz sizes")
+
+    imports = commands.add_parser("import", help="bring edited material back into the sources")
+    imports.add_argument("kind", choices=("notebook",), help="what FILE is")
+    imports.add_argument("file", type=Path, metavar="FILE")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="print the lesson instead of writing it"
+    )
     commands.add_parser("formats", help="the output formats this version can build")
     return parser
 

@@ -21,6 +21,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _formats(out)
     if args.command == "build":
         return _build(args, root, out, err)
+    if args.command == "import":
+        return _import_notebook(args, root, out, err)
     if args.command == "check" and args.explain:
         return _explain(args.explain, out, err)
     from builders.load import load_course
@@ -159,6 +161,44 @@ def _summary(report, target: Path, out: Console, verbose: bool) -> None:
             for rel in fmt.written:
                 out.print(f"  wrote {fmt.name}/{rel}")
     out.print(f"Open {target / 'index.html'}")
+
+
+def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
+    """Write the lesson a notebook holds back to its file in modules/, then check the course."""
+    import json
+
+    from builders.diagnostics import SourceLoc
+    from builders.notebooks import NotebookError, notebook_lesson
+    from builders.write import write_file_atomic
+
+    try:
+        notebook = json.loads(args.file.read_text(encoding="utf-8"))
+        path, text = notebook_lesson(notebook, str(args.file))
+    except OSError as exc:
+        return _usage(err, f"cannot read {args.file}: {exc.strerror}")
+    except json.JSONDecodeError as exc:
+        diag = Diagnostic(
+            "error",
+            "notebook.json",
+            f"not a notebook: {exc.msg}",
+            SourceLoc(str(args.file), exc.lineno, exc.colno),
+        )
+        _print_diagnostics([diag], err)
+        return EXIT_CONTENT
+    except NotebookError as exc:
+        _print_diagnostics([exc.diagnostic], err)
+        return EXIT_CONTENT
+    if args.dry_run:
+        out.print(text, markup=False, end="")
+        return EXIT_OK
+    target = root / path
+    before = target.read_text(encoding="utf-8") if target.exists() else None
+    if before == text:
+        out.print(f"{path} is already up to date")
+        return EXIT_OK
+    write_file_atomic(target, text.encode("utf-8"))
+    out.print(f"updated {path}; run `e4j check` to validate it")
+    return EXIT_OK
 
 
 def _explain(rule: str, out: Console, err: Console) -> int:

@@ -154,6 +154,7 @@ class Lesson:
     loc: SourceLoc
     body_offset: int = 0  # lines before the Markdown body (front matter), for token.map
     waivers: tuple[Waiver, ...] = ()
+    source: str = field(default="", repr=False, compare=False)  # the whole file, as written
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ REGISTRY: dict[str, str] = {
     "scorm12": "builders.formats.scorm12:Scorm12Builder",
     "scorm2004": "builders.formats.scorm2004:Scorm2004Builder",
     "pdf": "builders.formats.pdf:PdfBuilder",
+    "notebook": "builders.formats.notebook:NotebookBuilder",
     "moodle_xml": "builders.formats.moodle_xml:MoodleXmlBuilder",
     "gift": "builders.formats.gift:GiftBuilder",
     "reports": "builders.formats.reports:ReportsBuilder",

@@ -108,6 +108,7 @@ def read_lesson(
         loc=SourceLoc(path, 1, 1),
         body_offset=body_offset,
         waivers=read_waivers(fields),
+        source=text,
     )
 
 

@@ -1,0 +1,77 @@
+"""Jupyter notebooks of the university lessons, with an HTML preview rendered by nbconvert."""
+
+from __future__ import annotations
+
+import json
+
+from builders.formats.base import Artifact, Builder, Job
+from builders.model import Course
+from builders.notebooks import lesson_notebook
+from builders.render.html import HtmlFragments, PageState
+
+AUDIENCES = ("university",)
+
+
+class NotebookBuilder(Builder):
+    name = "notebook"
+    description = "Jupyter notebooks of university lessons (+ HTML preview via nbconvert)"
+
+    def plan(self, course: Course) -> list[Job]:
+        jobs = []
+        for module in course.modules:
+            for lesson in module.lessons:
+                if lesson.audience not in AUDIENCES:
+                    continue
+                quiz = module.quiz(lesson.audience)
+                inputs = (
+                    course.glossary.digest,
+                    course.sources.digest,
+                    module.meta_digest,
+                    lesson.digest,
+                    quiz.digest if quiz else "",
+                )
+                jobs.append(
+                    Job(
+                        f"{module.id}/{lesson.audience}/{lesson.lang}",
+                        inputs,
+                        lang=lesson.lang,
+                        audience=lesson.audience,
+                        module=module.id,
+                    )
+                )
+        return jobs
+
+    def render(self, course: Course, job: Job) -> Artifact:
+        module_id, audience, lang = job.key.split("/")
+        module = course.module(module_id)
+        assert module is not None
+        lesson = module.lesson(audience, lang)
+        assert lesson is not None
+        notebook = lesson_notebook(course, module, lesson)
+        name = f"{lang}/e4j-{module_id}-{audience}-{lang}"
+        text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return {
+            f"{name}.ipynb": text.encode("utf-8"),
+            f"{name}.html": self._preview(course, module_id, lang, notebook),
+        }
+
+    @staticmethod
+    def _preview(course: Course, module_id: str, lang: str, notebook: dict) -> bytes:
+        """nbconvert's rendering of the notebook, its Markdown cells pre-rendered by our own
+        renderer (so raw HTML in a source can never pass through)."""
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        from builders.render.pages import render_page
+
+        safe = json.loads(json.dumps(notebook))
+        frags = HtmlFragments(course, PageState(lang, module_id, "media", self_contained=True))
+        for cell in safe["cells"]:
+            if "e4j-quiz" not in cell["metadata"]["tags"]:
+                cell["source"] = frags.block(cell["source"])
+        node = nbformat.from_dict(safe)
+        body, _ = HTMLExporter(template_name="basic").from_notebook_node(node)
+        title = next(c["source"] for c in notebook["cells"]).splitlines()[0].lstrip("# ")
+        return render_page(
+            "notebook.html.j2", course, lang, "../../html/", {"title": title, "body": body}
+        )

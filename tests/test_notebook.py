@@ -1,0 +1,90 @@
+"""University lessons as Jupyter notebooks: valid nbformat, answer cells, quiz, round trip."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from builders.formats import get_builder
+from builders.load import load_course
+from builders.notebooks import TAG_ANSWER, TAG_LESSON, TAG_QUIZ, lesson_notebook, notebook_lesson
+from conftest import COURSES
+
+
+@pytest.fixture(scope="module")
+def course():
+    loaded, _ = load_course(COURSES / "full")
+    return loaded
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_notebook_is_valid_and_round_trips(course, lang):
+    module = course.module("demo")
+    lesson = module.lesson("secondary", lang)
+    notebook = lesson_notebook(course, module, lesson)
+    nbformat.validate(nbformat.from_dict(notebook))
+    assert notebook["metadata"]["e4j"]["paragraphs"] == list(lesson.paragraphs)
+    path, text = notebook_lesson(notebook, "x.ipynb")
+    assert path == lesson.path and text == lesson.source
+
+
+def test_cells_answer_slots_and_quiz(course):
+    module = course.module("demo")
+    notebook = lesson_notebook(course, module, module.lesson("secondary", "en"))
+    tags = [cell["metadata"]["tags"][0] for cell in notebook["cells"]]
+    assert tags.count(TAG_ANSWER) == 3  # after the activity, the case study and the discussion
+    assert tags.count(TAG_QUIZ) == 1 + 7
+    lesson_cells = [c["source"] for c in notebook["cells"] if TAG_LESSON in c["metadata"]["tags"]]
+    assert lesson_cells[0].startswith("## Risk factors")
+    assert all(c["id"] for c in notebook["cells"])
+    assert notebook == lesson_notebook(course, module, module.lesson("secondary", "en"))
+
+
+def test_import_brings_an_edit_back(course_copy, run_cli, tmp_path):
+    root = course_copy("full")
+    loaded, _ = load_course(root)
+    module = loaded.module("demo")
+    notebook = lesson_notebook(loaded, module, module.lesson("secondary", "en"))
+    cell = next(c for c in notebook["cells"] if TAG_LESSON in c["metadata"]["tags"])
+    cell["source"] = cell["source"].replace("act together", "work together")
+    file = tmp_path / "edited.ipynb"
+    file.write_text(json.dumps(notebook), encoding="utf-8")
+    result = run_cli("--root", root, "import", "notebook", file)
+    assert result.code == 0 and "updated modules/demo/secondary.en.md" in result.out
+    assert "work together [§7]" in (root / "modules/demo/secondary.en.md").read_text()
+    assert run_cli("--root", root, "check", "--strict").code == 0
+
+
+def test_import_rejects_foreign_notebooks(run_cli, tmp_path):
+    file = tmp_path / "other.ipynb"
+    file.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}))
+    result = run_cli("import", "notebook", file)
+    assert result.code == 1 and "notebook.metadata" in result.err and "Traceback" not in result.err
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{ not json")
+    result = run_cli("import", "notebook", broken)
+    assert result.code == 1 and f"{broken}:1:3: error[notebook.json]" in result.err
+
+
+def test_builder_writes_notebook_and_safe_preview(course_copy):
+    root = course_copy("full")
+    for lang in ("en", "fr"):
+        (root / f"modules/demo/secondary.{lang}.md").rename(
+            root / f"modules/demo/university.{lang}.md"
+        )
+    (root / "quizzes/demo/secondary.yaml").rename(root / "quizzes/demo/university.yaml")
+    meta = root / "modules/demo/module.yaml"
+    meta.write_text(meta.read_text().replace("audiences: [secondary]", "audiences: [university]"))
+    loaded, _ = load_course(root)
+    files = get_builder("notebook").build(loaded)
+    assert sorted(files) == [
+        "en/e4j-demo-university-en.html",
+        "en/e4j-demo-university-en.ipynb",
+        "fr/e4j-demo-university-fr.html",
+        "fr/e4j-demo-university-fr.ipynb",
+    ]
+    preview = files["en/e4j-demo-university-en.html"].decode()
+    assert "<script>alert" not in preview and "&lt;script&gt;alert" in preview
+    assert "https://cdn" not in preview and "Risk factors" in preview
