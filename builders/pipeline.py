@@ -216,6 +216,8 @@ def _build_format(
         elif present:
             decisions.append((job, previous["fp"], "reuse"))
     kept = {job.key for job, _, _ in decisions}
+    if not decisions:
+        current.mkdir(parents=True, exist_ok=True)  # a format with nothing to build here
     if all(action == "reuse" for _, _, action in decisions) and kept == set(old):
         report.reused = len(decisions)
         _count(report, current, old)
