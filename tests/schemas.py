@@ -33,6 +33,30 @@ SETS: dict[str, dict[str, str]] = {
         "http://www.imsglobal.org/xsd/imsss": "scorm2004_4ed/imsss_v1p0.xsd",
         "http://ltsc.ieee.org/xsd/LOM": "scorm2004_4ed/lom.xsd",
     },
+    "cc11": {
+        "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1": "imscc_1p1/ccv1p1_imscp_v1p2_v1p0.xsd",
+    },
+    "cc11-qti": {
+        "http://www.imsglobal.org/xsd/ims_qtiasiv1p2": "imscc_1p1/ccv1p1_qtiasiv1p2p1_v1p0.xsd"
+    },
+    "cc11-dt": {
+        "http://www.imsglobal.org/xsd/imsccv1p1/imsdt_v1p1": "imscc_1p1/ccv1p1_imsdt_v1p1.xsd"
+    },
+    "cc11-wl": {
+        "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1": "imscc_1p1/ccv1p1_imswl_v1p1.xsd"
+    },
+    "cc13": {
+        "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1": "imscc_1p3/ccv1p3_imscp_v1p2_v1p0.xsd",
+    },
+    "cc13-qti": {
+        "http://www.imsglobal.org/xsd/ims_qtiasiv1p2": "imscc_1p3/ccv1p3_qtiasiv1p2p1_v1p0.xsd"
+    },
+    "cc13-dt": {
+        "http://www.imsglobal.org/xsd/imsccv1p3/imsdt_v1p3": "imscc_1p3/ccv1p3_imsdt_v1p3.xsd"
+    },
+    "cc13-wl": {
+        "http://www.imsglobal.org/xsd/imsccv1p3/imswl_v1p3": "imscc_1p3/ccv1p3_imswl_v1p3.xsd"
+    },
 }
 
 PATCHES = {
@@ -56,8 +80,17 @@ def require_schemas() -> Path:
 
 class _LocalResolver(etree.Resolver):
     def resolve(self, system_url, public_id, context):  # noqa: D102 - lxml's hook
-        if system_url.startswith(("http://www.w3.org/2001/xml.xsd", "http://www.w3.org/XML/")):
+        if system_url.startswith(
+            (
+                "http://www.w3.org/2001/xml.xsd",
+                "http://www.w3.org/XML/",
+                "http://www.imsglobal.org/xsd/w3/2001/xml.xsd",
+            )
+        ):
             return self.resolve_filename(str(XML_XSD), context)
+        if system_url.startswith("http://www.imsglobal.org/profile/cc/ccv1p3/"):
+            flat = SCHEMAS / "imscc_1p3" / system_url.rsplit("/", 1)[1]  # stored flat, no LOM/
+            return self.resolve_filename(str(flat), context) if flat.is_file() else None
         path = Path(system_url.removeprefix("file://"))
         try:
             rel = path.resolve().relative_to(SCHEMAS.resolve()).as_posix()

@@ -12,6 +12,7 @@ REGISTRY: dict[str, str] = {
     "html": "builders.formats.html:HtmlBuilder",
     "scorm12": "builders.formats.scorm12:Scorm12Builder",
     "scorm2004": "builders.formats.scorm2004:Scorm2004Builder",
+    "imscc": "builders.formats.imscc:ImsccBuilder",
     "pdf": "builders.formats.pdf:PdfBuilder",
     "notebook": "builders.formats.notebook:NotebookBuilder",
     "moodle_xml": "builders.formats.moodle_xml:MoodleXmlBuilder",

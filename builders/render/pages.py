@@ -73,6 +73,8 @@ def lesson_page(
     root: str,
     media: str,
     runtime: Runtime | None = None,
+    standalone: bool = False,
+    with_quiz: bool = True,
 ) -> bytes:
     """A lesson page; `root` leads to assets/, `media` to the module images' folder.
 
@@ -83,7 +85,7 @@ def lesson_page(
     state.ids.update(RESERVED_IDS)
     frags = HtmlFragments(course, state)
     body = Markup(frags.lesson_body(lesson, teacher))
-    quiz = module.quiz(lesson.audience)
+    quiz = module.quiz(lesson.audience) if with_quiz else None
     views = question_views(quiz, frags, lesson.lang) if quiz else []
     for view in views:
         for ident in view.paragraphs:
@@ -113,5 +115,6 @@ def lesson_page(
             if lang != lesson.lang and module.lesson(lesson.audience, lang)
         ],
         "runtime": runtime,
+        "standalone": standalone or runtime is not None,
     }
     return render_page("lesson.html.j2", course, lesson.lang, root, context)
