@@ -9,7 +9,8 @@ import pytest
 
 from builders.formats import get_builder
 from builders.load import load_course
-from builders.render.typst import french_spacing, typ_string
+from builders.render.typography import french_spacing
+from builders.render.typst import typ_string
 from conftest import COURSES
 
 DOCS = ("handout", "guide", "pre-test", "post-test", "answers")

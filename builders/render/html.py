@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -16,6 +17,7 @@ from markdown_it.utils import OptionsDict
 from builders.load.markdown import markdown_parser
 from builders.locales import UI
 from builders.model import CONTAINERS, Course, Lesson
+from builders.render.typography import typeset
 
 
 def slugify(text: str) -> str:
@@ -86,6 +88,7 @@ class HtmlFragments:
         self.ui = UI(state.lang)
         self.renderer = RendererHTML()
         rules: dict[str, Any] = self.renderer.rules
+        rules["text"] = self._text
         rules["citation"] = self._citation
         rules["term"] = self._term
         rules["image"] = self._image
@@ -113,6 +116,9 @@ class HtmlFragments:
         return self.renderer.render(markdown_parser().parse(text), self.options, {})
 
     # --- render rules (signature fixed by markdown-it-py) -------------------------------
+    def _text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
+        return escapeHtml(typeset(tokens[idx].content, self.state.lang))
+
     def _citation(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
         ids = token.meta["ids"]

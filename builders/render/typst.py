@@ -6,7 +6,6 @@ lesson or quiz can run as Typst code: the only markup in the output is the marku
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from markdown_it.token import Token
@@ -15,18 +14,7 @@ from builders.load.markdown import markdown_parser
 from builders.locales import UI
 from builders.model import Course, Lesson
 from builders.render.html import drop_teacher_notes, embedded_name
-
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
-
-
-def french_spacing(text: str) -> str:
-    """Non-breaking spaces before ; : ! ? and inside « », as French typography wants."""
-    text = re.sub(
-        r"\s+([;:!?»])", lambda m: NARROW_NBSP + m[1] if m[1] != "»" else NBSP + "»", text
-    )
-    text = re.sub(r"«\s+", "«" + NBSP, text)
-    return text
+from builders.render.typography import typeset
 
 
 def typ_string(text: str) -> str:
@@ -39,9 +27,7 @@ def typ_text(text: str, lang: str) -> str:
     """Text in content position, typographically right for its language."""
     if not text:
         return ""
-    if lang == "fr":
-        text = french_spacing(text)
-    return "#" + typ_string(text)
+    return "#" + typ_string(typeset(text, lang))
 
 
 class TypstFragments:

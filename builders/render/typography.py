@@ -1,0 +1,21 @@
+"""Typography per language, shared by every renderer."""
+
+from __future__ import annotations
+
+import re
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+BEFORE = re.compile(r"\s+([;:!?»])")
+AFTER_OPENING = re.compile(r"«\s+")
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces before ; : ! ? and inside « », as French typography wants."""
+    text = BEFORE.sub(lambda m: (NBSP if m[1] == "»" else NARROW_NBSP) + m[1], text)
+    return AFTER_OPENING.sub("«" + NBSP, text)
+
+
+def typeset(text: str, lang: str) -> str:
+    """`text` with the spacing rules of `lang` applied."""
+    return french_spacing(text) if lang == "fr" else text
