@@ -98,7 +98,7 @@ def test_qti_items_follow_what_moodle_maps(cartridges):
     ]
     assert all(w.isdigit() and 0 <= int(w) <= 99 for w in weights)
     feedback = root.find(".//q:item[@ident='demo-q1']//q:itemfeedback[@ident='o1_fb']", ns)
-    assert "Oui : elle touche" in "".join(feedback.itertext())
+    assert "Oui\u202f: elle touche" in "".join(feedback.itertext())
     page = archive.read("demo/index.html").decode()
     assert 'id="quiz-data"' not in page and 'href="../../index.html"' not in page
 

@@ -24,7 +24,8 @@ def pdfs():
 
 def text_of(data: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text.replace("\u202f", " ").replace("\u00a0", " ")  # compare with plain spaces
 
 
 def doc(pdfs, lang: str, kind: str) -> bytes:

@@ -93,7 +93,7 @@ def test_feedback_and_images_survive(moodle, course):
     found = questions(moodle["fr/e4j-demo-secondary-fr.xml"])
     for answer in found["demo-q1"].findall("answer"):
         assert answer.findtext("feedback/text").strip()
-    assert "Oui : elle touche" in found["demo-q1"].find("answer").findtext("feedback/text")
+    assert "Oui\u202f: elle touche" in found["demo-q1"].find("answer").findtext("feedback/text")
     text = found["demo-q5"].find("questiontext")
     assert "@@PLUGINFILE@@/images-levels.png" in text.findtext("text")
     assert 'alt="Les quatre niveaux de risque"' in text.findtext("text")
