@@ -28,6 +28,15 @@ CONTAINERS = (
 )
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical", "essay")
+QUESTION_TEXTS = (  # the localized fields of a question
+    "prompt",
+    "feedback",
+    "feedback_true",
+    "feedback_false",
+    "feedback_correct",
+    "feedback_incorrect",
+    "marking_guide",
+)
 
 
 @dataclass(frozen=True)
@@ -198,19 +207,7 @@ class Question:
 
     def texts(self) -> list[tuple[str, Localized]]:
         """Every learner- or teacher-facing string of the question, named."""
-        found = [
-            (name, value)
-            for name in (
-                "prompt",
-                "feedback",
-                "feedback_true",
-                "feedback_false",
-                "feedback_correct",
-                "feedback_incorrect",
-                "marking_guide",
-            )
-            if (value := getattr(self, name))
-        ]
+        found = [(name, value) for name in QUESTION_TEXTS if (value := getattr(self, name))]
         for index, option in enumerate(self.options, start=1):
             found += [
                 (f"option {index}", option.text),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from builders.diagnostics import Diagnostic
-from builders.model import Course
+from builders.model import Course, Lesson, Module
 
 Artifact = dict[str, bytes]  # relative POSIX path inside the format's folder -> file content
 
@@ -55,3 +55,35 @@ class Builder:
                     raise ValueError(f"{self.name}: two jobs write {path}")
                 artifact[path] = data
         return artifact
+
+
+def lesson_inputs(module: Module, lesson: Lesson) -> tuple[str, ...]:
+    """What a lesson's outputs depend on: module metadata, the lesson, its quiz, module files."""
+    quiz = module.quiz(lesson.audience)
+    return (
+        module.meta_digest,
+        lesson.digest,
+        quiz.digest if quiz else "",
+        *(asset.digest for asset in module.assets),
+    )
+
+
+def lesson_job(module: Module, lesson: Lesson, shared: tuple[str, ...]) -> Job:
+    """The job `<module>/<audience>/<lang>` of one lesson."""
+    return Job(
+        f"{module.id}/{lesson.audience}/{lesson.lang}",
+        (*shared, *lesson_inputs(module, lesson)),
+        lang=lesson.lang,
+        audience=lesson.audience,
+        module=module.id,
+    )
+
+
+def lesson_of(course: Course, job: Job) -> tuple[Module, Lesson]:
+    """The module and lesson a `lesson_job` stands for."""
+    module_id, audience, lang = job.key.split(":")[-1].split("/")
+    module = course.module(module_id)
+    lesson = module.lesson(audience, lang) if module else None
+    if module is None or lesson is None:
+        raise KeyError(f"no lesson for job {job.key}")
+    return module, lesson

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builders.formats.base import Artifact, Builder, Job
+from builders.formats.base import Artifact, Builder, Job, lesson_inputs, lesson_of
 from builders.model import Course
 from builders.render.pages import (
     edition_page,
@@ -42,22 +42,10 @@ class HtmlBuilder(Builder):
                 )
             )
             for module, lesson in pairs:
-                quiz = module.quiz(audience)
-                inputs = (
-                    *shared,
-                    module.meta_digest,
-                    lesson.digest,
-                    quiz.digest if quiz else "",
-                    *(
-                        a.digest
-                        for a in module.assets
-                        if a.path in lesson.images or (quiz and a.path in quiz.images)
-                    ),
-                )
                 jobs.append(
                     Job(
                         f"lesson:{module.id}/{audience}/{lang}",
-                        inputs,
+                        (*shared, *lesson_inputs(module, lesson)),
                         lang=lang,
                         audience=audience,
                         module=module.id,
@@ -78,15 +66,11 @@ class HtmlBuilder(Builder):
         if kind == "edition":
             lang, audience = rest.split("/")
             return {f"{lang}/{audience}/index.html": edition_page(course, lang, audience)}
-        module_id, audience, lang = rest.split("/")
-        module = course.module(module_id)
-        assert module is not None
-        lesson = module.lesson(audience, lang)
-        assert lesson is not None
+        module, lesson = lesson_of(course, job)
         pages = {}
         for teacher in (False, True):
             root = "../../../" if teacher else "../../"
-            pages[lesson_path(lang, audience, module_id, teacher)] = lesson_page(
+            pages[lesson_path(lesson.lang, lesson.audience, module.id, teacher)] = lesson_page(
                 course, module, lesson, teacher, root=root, media=f"{root}media"
             )
         return pages

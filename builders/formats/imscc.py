@@ -6,7 +6,7 @@ from builders.cc.cartridge import Cartridge
 from builders.cc.profiles import CC11, CC13
 from builders.cc.qti import lost_in_cartridge
 from builders.diagnostics import Diagnostic
-from builders.formats.base import Artifact, Builder, Job
+from builders.formats.base import Artifact, Builder, Job, lesson_inputs
 from builders.locales import UI
 from builders.model import Course
 from builders.package import zip_bytes
@@ -22,11 +22,11 @@ class ImsccBuilder(Builder):
         jobs = []
         shared = (course.sources.digest, course.glossary.digest, repr(course.title))
         for lang, audience in course.editions():
-            inputs: list[str] = []
-            for module, lesson in course.lessons_for(lang, audience):
-                quiz = module.quiz(audience)
-                inputs += [module.meta_digest, lesson.digest, quiz.digest if quiz else ""]
-                inputs += [a.digest for a in module.assets]
+            inputs = [
+                digest
+                for module, lesson in course.lessons_for(lang, audience)
+                for digest in lesson_inputs(module, lesson)
+            ]
             for version in PROFILES:
                 jobs.append(
                     Job(

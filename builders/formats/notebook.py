@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from builders.formats.base import Artifact, Builder, Job
+from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
 from builders.model import Course
 from builders.notebooks import lesson_notebook
 from builders.render.html import HtmlFragments, PageState
@@ -17,36 +17,17 @@ class NotebookBuilder(Builder):
     description = "Jupyter notebooks of university lessons (+ HTML preview via nbconvert)"
 
     def plan(self, course: Course) -> list[Job]:
-        jobs = []
-        for module in course.modules:
-            for lesson in module.lessons:
-                if lesson.audience not in AUDIENCES:
-                    continue
-                quiz = module.quiz(lesson.audience)
-                inputs = (
-                    course.glossary.digest,
-                    course.sources.digest,
-                    module.meta_digest,
-                    lesson.digest,
-                    quiz.digest if quiz else "",
-                )
-                jobs.append(
-                    Job(
-                        f"{module.id}/{lesson.audience}/{lesson.lang}",
-                        inputs,
-                        lang=lesson.lang,
-                        audience=lesson.audience,
-                        module=module.id,
-                    )
-                )
-        return jobs
+        shared = (course.glossary.digest, course.sources.digest)
+        return [
+            lesson_job(module, lesson, shared)
+            for module in course.modules
+            for lesson in module.lessons
+            if lesson.audience in AUDIENCES
+        ]
 
     def render(self, course: Course, job: Job) -> Artifact:
-        module_id, audience, lang = job.key.split("/")
-        module = course.module(module_id)
-        assert module is not None
-        lesson = module.lesson(audience, lang)
-        assert lesson is not None
+        module, lesson = lesson_of(course, job)
+        module_id, audience, lang = module.id, lesson.audience, lesson.lang
         notebook = lesson_notebook(course, module, lesson)
         name = f"{lang}/e4j-{module_id}-{audience}-{lang}"
         text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-from builders.formats.base import Artifact, Builder, Job
+from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
 from builders.model import Course
 from builders.package import DEFAULT_EPOCH
 from builders.render.print_docs import LessonPrint, PrintDoc
@@ -50,35 +50,12 @@ class PdfBuilder(Builder):
         self.paper = PAPERS[options.get("paper", "a4")]
 
     def plan(self, course: Course) -> list[Job]:
-        jobs = []
         shared = (course.sources.digest, course.glossary.digest, self.paper)
-        for module in course.modules:
-            for lesson in module.lessons:
-                quiz = module.quiz(lesson.audience)
-                inputs = (
-                    *shared,
-                    module.meta_digest,
-                    lesson.digest,
-                    quiz.digest if quiz else "",
-                    *(a.digest for a in module.assets),
-                )
-                jobs.append(
-                    Job(
-                        f"{module.id}/{lesson.audience}/{lesson.lang}",
-                        inputs,
-                        lang=lesson.lang,
-                        audience=lesson.audience,
-                        module=module.id,
-                    )
-                )
-        return jobs
+        return [lesson_job(m, lesson, shared) for m in course.modules for lesson in m.lessons]
 
     def render(self, course: Course, job: Job) -> Artifact:
-        module_id, audience, lang = job.key.split("/")
-        module = course.module(module_id)
-        assert module is not None
-        lesson = module.lesson(audience, lang)
-        assert lesson is not None
+        module, lesson = lesson_of(course, job)
+        module_id, audience, lang = module.id, lesson.audience, lesson.lang
         printer = LessonPrint(course, module, lesson, self.paper)
         docs = [printer.handout(), printer.guide(), *printer.quiz_docs()]
         answers = printer.answers()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from builders.formats.base import Artifact, Builder, Job
+from builders.formats.base import Artifact, Builder, Job, lesson_inputs, lesson_job
 from builders.model import Course, Lesson, Module
 from builders.package import zip_bytes
 from builders.scorm.content import Metadata, PackageContent, package_content, package_metadata
@@ -28,25 +28,8 @@ class ScormBuilder(Builder):
         shared = (course.sources.digest, course.glossary.digest, repr(course.title))
         for lang, audience in course.editions():
             pairs = course.lessons_for(lang, audience)
-            digests: list[str] = []
-            for module, lesson in pairs:
-                quiz = module.quiz(audience)
-                inputs = (
-                    module.meta_digest,
-                    lesson.digest,
-                    quiz.digest if quiz else "",
-                    *(a.digest for a in module.assets),
-                )
-                digests += inputs
-                jobs.append(
-                    Job(
-                        f"{module.id}/{audience}/{lang}",
-                        (*shared, *inputs),
-                        lang=lang,
-                        audience=audience,
-                        module=module.id,
-                    )
-                )
+            digests = [d for module, lesson in pairs for d in lesson_inputs(module, lesson)]
+            jobs += [lesson_job(module, lesson, shared) for module, lesson in pairs]
             jobs.append(
                 Job(
                     f"{COURSE}/{audience}/{lang}", (*shared, *digests), lang=lang, audience=audience

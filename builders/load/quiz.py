@@ -11,7 +11,15 @@ from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.lesson import LessonContext, check_image
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
-from builders.model import QUESTION_TYPES, Localized, MatchPair, Option, Question, Quiz
+from builders.model import (
+    QUESTION_TEXTS,
+    QUESTION_TYPES,
+    Localized,
+    MatchPair,
+    Option,
+    Question,
+    Quiz,
+)
 
 MOODLE_MAX_SHARES = 10  # Moodle's grade options go down to 1/10 of the mark
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -29,15 +37,6 @@ BY_TYPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "numerical": (("answer", "feedback_correct", "feedback_incorrect"), ("tolerance",)),
     "essay": (("marking_guide",), ("min_words",)),
 }
-LOCALIZED_FIELDS = (
-    "prompt",
-    "feedback",
-    "feedback_true",
-    "feedback_false",
-    "feedback_correct",
-    "feedback_incorrect",
-    "marking_guide",
-)
 
 
 def read_quiz(
@@ -119,7 +118,7 @@ def _read_question(item: Any, loc: SourceLoc, ctx: LessonContext) -> Question | 
                 "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", ploc
             )
     texts: dict[str, Localized] = {}
-    for name in LOCALIZED_FIELDS:
+    for name in QUESTION_TEXTS:
         if name in entry:
             texts[name] = fields.localized(name)
             _check_inline(texts[name], fields.loc(name), ctx)
