@@ -18,7 +18,7 @@ STYLES = {
     "labour-inspectors": {"size": 10, "leading": "0.62em", "spacing": "0.9em", "margin": "1.8cm"},
     "consular-staff": {"size": 10, "leading": "0.62em", "spacing": "0.9em", "margin": "1.8cm"},
 }
-KINDS = ("handout", "guide", "quiz", "answers")
+PRACTITIONERS = ("labour-inspectors", "consular-staff")
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ class LessonPrint:
     def guide(self) -> PrintDoc:
         frags = TypstFragments(self.course, self.lang, teacher=True)
         body = frags.lesson_body(self.lesson)
-        title = f"{self.ui('edition_teacher')}{self.ui('colon')} {self.lesson.title}"
+        edition = "edition_facilitator" if self.lesson.audience in PRACTITIONERS else "edition_teacher"
+        title = f"{self.ui(edition)}{self.ui('colon')} {self.lesson.title}"
         parts = [
             self._preamble(title, self.module.summary.get(self.lang)),
             f"#heading(level: 1)[{self.t(title)}]\n",
