@@ -53,7 +53,7 @@ def format_times(output: str) -> dict[str, str]:
     return times
 
 
-def weights(out: Path) -> list[str]:
+def weights(out: Path, seconds: dict[str, float]) -> list[str]:
     rows = []
     packages = sorted((out / "scorm12").glob("e4j-*-scorm12.zip"))
     single = [p for p in packages if "-course-" not in p.name]
@@ -81,6 +81,8 @@ def weights(out: Path) -> list[str]:
                 f"largest {max(pages) / 1000:.0f} kB |"
             )
     pdfs = [p.stat().st_size for p in (out / "pdf").rglob("*.pdf")]
+    if pdfs and "pdf" in seconds:
+        rows.append(f"| time per PDF (typesetting, full build) | {seconds['pdf'] / len(pdfs) * 1000:.0f} ms |")
     if pdfs:
         rows.append(
             f"| PDF documents | {len(pdfs)}, median {statistics.median(pdfs) / 1000:.0f} kB |"
@@ -158,7 +160,7 @@ def main() -> None:
             "",
             "| what | size |",
             "|---|---|",
-            *weights(out),
+            *weights(out, {k: float(v.split(" s")[0]) for k, v in format_times(output).items()}),
             "",
             "## Markdown → HTML",
             "",
