@@ -65,10 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="modules × audiences × languages, with quiz sizes")
 
     imports = commands.add_parser("import", help="bring edited material back into the sources")
-    imports.add_argument("kind", choices=("notebook",), help="what FILE is")
+    imports.add_argument("kind", choices=("notebook", "moodle-xml", "gift"), help="what FILE is")
     imports.add_argument("file", type=Path, metavar="FILE")
     imports.add_argument(
-        "--dry-run", action="store_true", help="print the lesson instead of writing it"
+        "--lang", default="en", help="language of a question file (multi-language spans win)"
+    )
+    imports.add_argument(
+        "--out", type=Path, help="folder for imported quiz files (default: ROOT/quizzes)"
+    )
+    imports.add_argument("--force", action="store_true", help="replace quiz files that exist")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="print what would be written, write nothing"
     )
     commands.add_parser("formats", help="the output formats this version can build")
     return parser

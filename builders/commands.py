@@ -21,8 +21,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _formats(out)
     if args.command == "build":
         return _build(args, root, out, err)
-    if args.command == "import":
+    if args.command == "import" and args.kind == "notebook":
         return _import_notebook(args, root, out, err)
+    if args.command == "import":
+        return _import_questions(args, root, out, err)
     if args.command == "check" and args.explain:
         return _explain(args.explain, out, err)
     from builders.load import load_course
@@ -198,6 +200,58 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
         return EXIT_OK
     write_file_atomic(target, text.encode("utf-8"))
     out.print(f"updated {path}; run `e4j check` to validate it")
+    return EXIT_OK
+
+
+def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
+    """Moodle XML or GIFT questions into quiz YAML files, one per module and audience."""
+    from builders.diagnostics import SourceLoc
+    from builders.locales import UI
+    from builders.qbank.gift_import import read_gift
+    from builders.qbank.importing import ImportError_, quiz_yaml, read_moodle_xml
+    from builders.write import write_file_atomic
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        return _usage(err, f"cannot read {args.file}: {exc.strerror}")
+    try:
+        if args.kind == "gift":
+            quizzes = read_gift(data.decode("utf-8-sig"), str(args.file), args.lang)
+        else:
+            quizzes = read_moodle_xml(data, str(args.file), args.lang)
+    except UnicodeDecodeError:
+        diag = Diagnostic(
+            "error",
+            "import.encoding",
+            "the file is not UTF-8",
+            SourceLoc(str(args.file), 1, 1),
+            "save it as UTF-8",
+        )
+        _print_diagnostics([diag], err)
+        return EXIT_CONTENT
+    except ImportError_ as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return EXIT_CONTENT
+    folder = args.out or root / "quizzes"
+    for quiz in quizzes:
+        langs = sorted({lang for q in quiz.questions.values() for lang in q.get("prompt", {})})
+        title = {lang: f"{UI(lang)('quiz')} – {quiz.module}" for lang in langs or [args.lang]}
+        text = quiz_yaml(quiz, title)
+        target = folder / quiz.module / f"{quiz.audience}.yaml"
+        if args.dry_run:
+            out.print(f"# {target}", markup=False)
+            out.print(text, markup=False, end="")
+            continue
+        if target.exists() and not args.force:
+            err.print(f"{escape(str(target))} exists: pass --force to replace it, or --out DIR")
+            return EXIT_CONTENT
+        write_file_atomic(target, text.encode("utf-8"))
+        missing = sum(1 for q in quiz.questions.values() if not q.get("outcome"))
+        note = (
+            f" ({missing} need an outcome and paragraphs: e4j check shows where)" if missing else ""
+        )
+        out.print(f"wrote {len(quiz.questions)} question(s) to {escape(str(target))}{note}")
     return EXIT_OK
 
 

@@ -141,15 +141,22 @@ class HtmlFragments:
         self.state.terms[ident] = None
         term = self.course.glossary.by_id.get(ident)
         label = token.meta["label"] or (term.term.get(self.state.lang) if term else ident)
-        if self.state.self_contained:
+        if self.state.self_contained:  # data-* let the question-bank import restore [[term]]
             definition = term.definition.get(self.state.lang) if term else ""
-            return f'<abbr class="term" title="{escape(definition)}">{escape(label)}</abbr>'
+            named = ' data-label="1"' if token.meta["label"] else ""
+            return (
+                f'<abbr class="term" data-term="{escape(ident)}"{named} '
+                f'title="{escape(definition)}">{escape(label)}</abbr>'
+            )
         return f'<a class="term" href="#term-{escape(ident)}">{escape(label)}</a>'
 
     def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
         src = self.state.image_src(str(token.attrs.get("src", "")))
         alt = self.renderer.renderInlineAsText(token.children or [], options, env)
+        if self.state.self_contained:
+            path = escape(str(token.attrs.get("src", "")))
+            return f'<img src="{escape(src)}" alt="{escape(alt)}" data-src="{path}">'
         return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
 
     def _heading_open(

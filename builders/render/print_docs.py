@@ -134,7 +134,9 @@ class LessonPrint:
     def guide(self) -> PrintDoc:
         frags = TypstFragments(self.course, self.lang, teacher=True)
         body = frags.lesson_body(self.lesson)
-        edition = "edition_facilitator" if self.lesson.audience in PRACTITIONERS else "edition_teacher"
+        edition = (
+            "edition_facilitator" if self.lesson.audience in PRACTITIONERS else "edition_teacher"
+        )
         title = f"{self.ui(edition)}{self.ui('colon')} {self.lesson.title}"
         parts = [
             self._preamble(title, self.module.summary.get(self.lang)),
