@@ -78,6 +78,16 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print what would be written, write nothing"
     )
     commands.add_parser("formats", help="the output formats this version can build")
+
+    results = commands.add_parser("results", help="pre/post evaluation report from test exports")
+    results.add_argument("--pre", type=Path, required=True, help="pre-test export or template")
+    results.add_argument("--post", type=Path, required=True, help="post-test export or template")
+    results.add_argument("--learners", type=Path, help="CSV: identity key, sex, age_band")
+    results.add_argument("--attempt", choices=("first", "last", "best"), default="last")
+    results.add_argument("--min-cell", type=int, default=5, help="smallest group shown (5)")
+    results.add_argument("--pass-mark", type=float, default=70, help="percent (70)")
+    results.add_argument("--lang", default="en", help="language of the report (en, fr)")
+    results.add_argument("--out", type=Path, required=True, help="folder for the report")
     return parser
 
 

@@ -21,6 +21,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _formats(out)
     if args.command == "build":
         return _build(args, root, out, err)
+    if args.command == "results":
+        return _results(args, out, err)
     if args.command == "import" and args.kind == "notebook":
         return _import_notebook(args, root, out, err)
     if args.command == "import":
@@ -252,6 +254,23 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
             f" ({missing} need an outcome and paragraphs: e4j check shows where)" if missing else ""
         )
         out.print(f"wrote {len(quiz.questions)} question(s) to {escape(str(target))}{note}")
+    return EXIT_OK
+
+
+def _results(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Pre/post figures and the report; bad input names the file, row and column."""
+    from builders.results.analysis import analyse, write_outputs
+    from builders.results.tables import TableError
+
+    try:
+        summary = analyse(
+            args.pre, args.post, args.learners, args.attempt, args.min_cell, args.pass_mark
+        )
+    except TableError as exc:
+        _print_diagnostics([exc.diagnostic], err)
+        return EXIT_CONTENT
+    for path in write_outputs(summary, args.out, args.lang):
+        out.print(f"wrote {escape(str(path))}")
     return EXIT_OK
 
 

@@ -1,0 +1,176 @@
+"""e4j results: Moodle exports (EN/FR, CSV/XLSX) and the paper template, figures that recover
+known gains, small cells suppressed, clear errors, and nothing identifying in the outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from builders.results.analysis import analyse
+from builders.results.attempts import choose, read_attempts
+from builders.results.tables import TableError, read_table
+from conftest import TESTS
+
+DATA = TESTS / "results"
+
+
+def write_template(path: Path, rows: list[tuple[str, list[int]]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner_code", *(f"q{i}" for i in range(1, len(rows[0][1]) + 1))])
+        for code, items in rows:
+            writer.writerow([code, *items])
+    return path
+
+
+def synthetic(tmp_path: Path, n: int, gain: float, seed: int = 7) -> tuple[Path, Path, Path]:
+    """Learners whose chance of knowing each of 20 items follows a known normalized gain."""
+    rng = random.Random(seed)
+    pre_rows, post_rows, people = [], [], []
+    for index in range(n):
+        ability = rng.uniform(0.2, 0.6)
+        after = ability + gain * (1 - ability)
+        code = f"P{index:03d}"
+        pre_rows.append((code, [int(rng.random() < ability) for _ in range(20)]))
+        post_rows.append((code, [int(rng.random() < after) for _ in range(20)]))
+        people.append(
+            (code, "female" if index % 2 else "male", "15-17" if index < n - 3 else "12-14")
+        )
+    learners = tmp_path / "learners.csv"
+    with learners.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner_code", "sex", "age_band"])
+        writer.writerows(people)
+    return (
+        write_template(tmp_path / "pre.csv", pre_rows),
+        write_template(tmp_path / "post.csv", post_rows),
+        learners,
+    )
+
+
+@pytest.mark.parametrize("gain", [0.3, 0.6])
+def test_known_gain_is_recovered(tmp_path, gain):
+    pre, post, learners = synthetic(tmp_path, 300, gain)
+    summary = analyse(pre, post, learners)
+    estimate = summary["normalized_gain"]
+    assert summary["matched"] == 300 and summary["unmatched_pre"] == 0
+    assert estimate["ci_low"] <= gain <= estimate["ci_high"]
+    assert abs(estimate["estimate"] - gain) < 0.05
+    assert summary["pre_mean_ci"]["ci_low"] <= 40 <= summary["pre_mean_ci"]["ci_high"]
+    assert summary["effect_size_dz"] > 1
+    sex = summary["groups"]["sex"]
+    assert set(sex) == {"female", "male"} and sex["female"]["n"] == 150
+    assert summary["groups"]["age_band"]["12-14"] == {"n": 3, "suppressed": True}
+    assert len(summary["items"]) == 20
+    assert all(item["post_correct"] >= item["pre_correct"] for item in summary["items"])
+
+
+def test_no_gain_gives_an_interval_around_zero(tmp_path):
+    pre, post, _ = synthetic(tmp_path, 200, 0.0)
+    estimate = analyse(pre, post)["normalized_gain"]
+    assert estimate["ci_low"] <= 0 <= estimate["ci_high"]
+
+
+def test_moodle_english_grades_download():
+    attempts = read_attempts(read_table(DATA / "moodle-grades-en.csv"))
+    assert [a.key for a in attempts] == [
+        "l001",
+        "l001",
+        "l002",
+        "l004",
+    ]  # in progress, average dropped
+    assert choose(attempts, "first")["l001"].percent == 40
+    assert choose(attempts, "last")["l001"].percent == 60
+    assert choose(attempts, "best")["l001"].items == {"Q1": 1.0, "Q2": 0.2}
+    assert attempts[-1].items == {"Q1": 0.0, "Q2": 0.6}  # '-' is an unanswered item
+
+
+def test_moodle_french_site_with_decimal_commas(tmp_path):
+    summary = analyse(
+        DATA / "moodle-grades-en.csv",
+        DATA / "moodle-grades-fr.csv",
+        DATA / "learners.csv",
+        attempt="last",
+        min_cell=2,
+    )
+    assert (summary["matched"], summary["unmatched_pre"], summary["unmatched_post"]) == (3, 0, 1)
+    assert summary["pre_mean"] == pytest.approx((60 + 50 + 30) / 3, abs=0.01)
+    assert summary["post_mean"] == pytest.approx((90 + 75 + 80) / 3, abs=0.01)
+    assert summary["groups"]["sex"]["female"]["n"] == 2
+    assert summary["groups"]["sex"]["male"] == {"n": 1, "suppressed": True}
+
+
+def test_xlsx_downloads_read_like_csv(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    with (DATA / "moodle-grades-en.csv").open(encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in row])
+    book.save(tmp_path / "pre.xlsx")
+    from_xlsx = read_attempts(read_table(tmp_path / "pre.xlsx"))
+    from_csv = read_attempts(read_table(DATA / "moodle-grades-en.csv"))
+    assert [(a.key, a.percent, a.items) for a in from_xlsx] == [
+        (a.key, a.percent, a.items) for a in from_csv
+    ]
+
+
+def test_malformed_files_name_file_row_and_column(tmp_path, run_cli):
+    broken = tmp_path / "broken.csv"
+    text = (DATA / "moodle-grades-en.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace(",5.00,5.00,0.00", ",five,5.00,0.00"), encoding="utf-8")
+    with pytest.raises(TableError) as info:
+        read_attempts(read_table(broken))
+    assert str(info.value.diagnostic.loc) == f"{broken}:4:9"
+    nameless = tmp_path / "nameless.csv"
+    nameless.write_text("Grade/10.00\n5.00\n", encoding="utf-8")
+    result = run_cli("results", "--pre", nameless, "--post", nameless, "--out", tmp_path / "r")
+    assert result.code == 1 and f"{nameless}:1:1: error[results.row]" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_report_and_summary_hold_no_identifying_data(tmp_path, run_cli, lang):
+    out = tmp_path / "report"
+    result = run_cli(
+        "results",
+        "--pre",
+        DATA / "moodle-grades-en.csv",
+        "--post",
+        DATA / "moodle-grades-fr.csv",
+        "--learners",
+        DATA / "learners.csv",
+        "--min-cell",
+        "2",
+        "--lang",
+        lang,
+        "--out",
+        out,
+    )
+    assert result.code == 0, result.err
+    summary = json.loads((out / "summary.json").read_text())
+    for key in (
+        "matched",
+        "unmatched_pre",
+        "unmatched_post",
+        "pre_mean",
+        "post_mean",
+        "normalized_gain",
+        "effect_size_dz",
+        "pass_rate_post",
+        "groups",
+        "items",
+    ):
+        assert key in summary
+    report = (out / "report.html").read_text()
+    everything = report + json.dumps(summary)
+    for private in ("Okafor", "Amina", "example.org", "L001", "l001", "Nguyen"):
+        assert private not in everything
+    assert ("Gain normalisé" in report) == (lang == "fr")
+    assert "<svg" in report and "http://www.w3.org/2000/svg" in report
+    assert "src=" not in report and "<script" not in report
