@@ -174,3 +174,23 @@ def test_report_and_summary_hold_no_identifying_data(tmp_path, run_cli, lang):
     assert ("Gain normalisé" in report) == (lang == "fr")
     assert "<svg" in report and "http://www.w3.org/2000/svg" in report
     assert "src=" not in report and "<script" not in report
+
+
+def test_scorm_interactions_pair_items_by_our_ids():
+    summary = analyse(DATA / "scorm-interactions-pre.txt", DATA / "scorm-interactions-post.txt")
+    assert summary["matched"] == 2 and summary["pre_mean"] == 25 and summary["post_mean"] == 75
+    items = {row["item"]: row for row in summary["items"]}
+    assert set(items) == {"rc-sec-q01", "rc-sec-q02"}  # reordered in the post-test, still paired
+    assert items["rc-sec-q01"]["pre_correct"] == 0 and items["rc-sec-q01"]["post_correct"] == 1
+
+
+def test_quiz_responses_report_scores_items_from_right_answers(tmp_path):
+    responses = tmp_path / "responses.csv"
+    responses.write_text(
+        "Last name,First name,ID number,State,Grade/2.00,Response 1,Right answer 1,"
+        "Response 2,Right answer 2\n"
+        "Okafor,Amina,L001,Finished,1.00,Poverty,Poverty,True,False\n",
+        encoding="utf-8",
+    )
+    attempt = read_attempts(read_table(responses))[0]
+    assert attempt.percent == 50 and attempt.items == {"Q1": 1.0, "Q2": 0.0}

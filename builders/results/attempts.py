@@ -11,6 +11,11 @@ from builders.results.tables import Table, TableError
 
 # Header patterns of Moodle's quiz reports, in English and French.
 GRADE = re.compile(r"^(grade|note)\s*/\s*(\d+(?:[.,]\d+)?)$", re.I)
+SCORE = re.compile(r"^(score|note)$", re.I)  # SCORM reports: the score out of 100
+NUMBERED = re.compile(
+    r"^(question|response|right answer|result|réponse|bonne réponse|résultat)\s+(\d+)$", re.I
+)
+RIGHT_RESULTS = ("correct",)
 ITEM = re.compile(r"^(?:q\.|q)\s*(\d+)\s*/\s*(\d+(?:[.,]\d+)?)$", re.I)
 IDENTITY = {
     "id number": "id",
@@ -73,6 +78,9 @@ def read_attempts(table: Table) -> list[Attempt]:
         )
     if IDENTITY.get(lowered[key_col]) == "code":
         return _template(table, key_col)
+    numbered = _numbered_columns(table)
+    if any(kind in ("result", "résultat") for kind, _ in numbered.values()):
+        return _scorm_interactions(table, key_col, numbered)
     grade_col, grade_max = None, None
     items: list[tuple[int, str, float]] = []
     for index, header in enumerate(table.header):
@@ -94,7 +102,7 @@ def read_attempts(table: Table) -> list[Attempt]:
             grade = _number(cells[grade_col])
         except ValueError:
             raise _bad(table, number, grade_col, f"'{cells[grade_col]}' is not a grade") from None
-        scores: dict[str, float | None] = {}
+        scores: dict[str, float | None] = _responses(cells, _numbered_columns(table))
         for col, name, maximum in items:
             value = cells[col].strip().lower()
             if value in UNGRADED:
@@ -106,6 +114,61 @@ def read_attempts(table: Table) -> list[Attempt]:
                 raise _bad(table, number, col, f"'{cells[col]}' is not a mark") from None
             scores[name] = 0.0 if points is None else points / maximum
         percent = None if grade is None else 100 * grade / grade_max
+        attempts.append(Attempt(cells[key_col].strip().lower(), percent, scores, number))
+    return attempts
+
+
+def _numbered_columns(table: Table) -> dict[int, tuple[str, int]]:
+    """Columns like 'Response 1' or 'Result 0': index -> (kind, number)."""
+    found = {}
+    for index, header in enumerate(table.header):
+        if match := NUMBERED.match(header.strip()):
+            found[index] = (match[1].lower(), int(match[2]))
+    return found
+
+
+def _responses(cells: list[str], numbered: dict[int, tuple[str, int]]) -> dict[str, float | None]:
+    """Quiz 'Responses' report: an item is right when the response equals the right answer."""
+    by_number: dict[int, dict[str, str]] = {}
+    for index, (kind, number) in numbered.items():
+        by_number.setdefault(number, {})[kind] = cells[index].strip()
+    scores: dict[str, float | None] = {}
+    for number, values in sorted(by_number.items()):
+        response = values.get("response", values.get("réponse"))
+        right = values.get("right answer", values.get("bonne réponse"))
+        if response is not None and right is not None and right not in ("", "-"):
+            scores[f"Q{number}"] = 1.0 if response == right else 0.0
+    return scores
+
+
+def _scorm_interactions(
+    table: Table, key_col: int, numbered: dict[int, tuple[str, int]]
+) -> list[Attempt]:
+    """Moodle SCORM 'Interactions' report: items named by our interaction ids (numbered from 0),
+    so the same question pairs up between the pre- and the post-test packages."""
+    score_col = next((i for i, h in enumerate(table.header) if SCORE.match(h.strip())), None)
+    attempts = []
+    for number, row in table.rows:
+        cells = row + [""] * (len(table.header) - len(row))
+        if not cells[key_col].strip():
+            continue
+        by_number: dict[int, dict[str, str]] = {}
+        for index, (kind, item) in numbered.items():
+            by_number.setdefault(item, {})[kind] = cells[index].strip()
+        scores: dict[str, float | None] = {}
+        for _, values in sorted(by_number.items()):
+            ident = values.get("question", "")
+            result = values.get("result", values.get("résultat", "")).lower()
+            if ident and result not in ("", "neutral", "neutre"):
+                scores[ident] = 1.0 if result in RIGHT_RESULTS else 0.0
+        try:
+            percent = _number(cells[score_col]) if score_col is not None else None
+        except ValueError:
+            raise _bad(
+                table, number, score_col or 0, f"'{cells[score_col or 0]}' is not a score"
+            ) from None
+        if percent is None and scores:
+            percent = 100 * sum(v or 0 for v in scores.values()) / len(scores)
         attempts.append(Attempt(cells[key_col].strip().lower(), percent, scores, number))
     return attempts
 
