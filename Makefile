@@ -40,7 +40,7 @@ test: $(VENV)/.test-installed node_modules/.installed ## run every test (browser
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test-installed ## run the tests that need no browser
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 golden: $(VENV)/.test-installed ## regenerate the golden files after a reviewed change
 	E4J_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py

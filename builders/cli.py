@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -94,9 +95,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from rich.console import Console
+    from rich.markup import escape
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         from builders.commands import run
 
@@ -107,11 +110,18 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in e4j, not in the sources
         if args.verbose or os.environ.get("E4J_DEBUG"):
             raise
-        err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {exc}", markup=True)
+        err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}")
         err.print(
             "exports/ is unchanged. Run again with --verbose for the traceback and report it."
         )
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends a build like Ctrl-C: staging folders are removed, exports/ stays as it was."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

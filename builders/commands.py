@@ -176,6 +176,8 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
     from builders.write import write_file_atomic
 
     try:
+        if args.file.stat().st_size > 50_000_000:
+            return _usage(err, f"{args.file} is larger than 50 MB")
         notebook = json.loads(args.file.read_text(encoding="utf-8"))
         path, text = notebook_lesson(notebook, str(args.file))
     except OSError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -66,13 +67,21 @@ def reuse(stage: Path, current: Path, rel: str) -> None:
 
 
 def swap_in(stage: Path, target: Path) -> None:
-    """Replace `target` by the staged folder; the old folder is removed only afterwards."""
+    """Replace `target` by the staged folder; the old folder is removed only afterwards.
+
+    Ctrl-C and SIGTERM wait until both renames are done, so `target` is never found missing.
+    """
     os.chmod(stage, 0o755)
     old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
-        os.replace(target, old / target.name)
-    os.replace(stage, target)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(stage, target)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -82,9 +91,14 @@ def discard(stage: Path) -> None:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Remove staging folders left by an interrupted earlier build."""
+    """Remove staging folders left by an interrupted earlier build; if a process was killed
+    between the two renames of a swap, put the previous output back first."""
     if not out.is_dir():
         return
-    for entry in out.iterdir():
+    for entry in sorted(out.iterdir()):
+        if entry.is_dir() and entry.name.startswith(".old-"):
+            for kept in entry.iterdir():
+                if not (out / kept.name).exists():
+                    os.replace(kept, out / kept.name)
         if entry.is_dir() and entry.name.startswith((".tmp-", ".old-")):
             shutil.rmtree(entry, ignore_errors=True)

@@ -223,7 +223,7 @@ def questions(draw):
 
 
 @settings(
-    max_examples=20,
+    max_examples=30,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each example builds
     suppress_health_check=[HealthCheck.function_scoped_fixture],

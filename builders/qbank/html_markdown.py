@@ -68,7 +68,14 @@ def _block(node: etree._Element) -> list[str]:
         return [f"{'#' * int(tag[1])} {_inline(node).strip()}"]
     if tag == "blockquote":
         return ["> " + "\n> ".join(_convert_children(node))]
-    return [_inline(node).strip()]
+    return [_protect(_inline(node).strip())]
+
+
+def _protect(paragraph: str) -> str:
+    """Keep a paragraph a paragraph: a leading '-', '+', '=', '~' or '1.' would start a list,
+    a heading underline or a fence."""
+    paragraph = re.sub(r"^([-+=~])", r"\\\1", paragraph)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", paragraph)
 
 
 def _convert_children(root: etree._Element) -> list[str]:
@@ -77,14 +84,14 @@ def _convert_children(root: etree._Element) -> list[str]:
     for child in root:
         if isinstance(child.tag, str) and child.tag in BLOCKS:
             if loose.strip():
-                blocks.append(loose.strip())
+                blocks.append(_protect(loose.strip()))
             loose = ""
             blocks += [b for b in _block(child) if b]
             loose += _escape(child.tail or "")
         else:
             loose += _element(child) + _escape(child.tail or "")
     if loose.strip():
-        blocks.append(loose.strip())
+        blocks.append(_protect(loose.strip()))
     return blocks
 
 

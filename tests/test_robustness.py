@@ -1,0 +1,266 @@
+"""Hostile and broken input, faults in the middle of a build, determinism across runs."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from builders.formats import REGISTRY, get_builder
+from builders.load import load_course
+from builders.pipeline import build
+from builders.qbank.importing import ImportError_, read_moodle_xml
+from conftest import COURSES, PROJECT, tree_bytes
+
+LESSON = "modules/demo/secondary.en.md"
+QUIZ = "quizzes/demo/secondary.yaml"
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+MARKUP = st.text(
+    alphabet=st.sampled_from(list("ab é\n\t#*_[]()<>!:;-=~{}|\\`\"'§/.,0123456789&%")), max_size=300
+)
+
+
+def _clean_outcome(result) -> None:
+    assert result.code in (0, 1), result.err
+    assert "Traceback" not in result.err + result.out and "internal error" not in result.err
+
+
+@FUZZ
+@given(body=MARKUP)
+def test_any_lesson_body_builds_or_gets_a_diagnostic(body, run_cli, tmp_path_factory):
+    root = tmp_path_factory.mktemp("fuzz") / "c"
+    shutil.copytree(COURSES / "full", root)
+    lesson = root / LESSON
+    text = lesson.read_text("utf-8")
+    front = text[: text.index("\n---\n", 4) + 5]
+    lesson.write_text(front + body, encoding="utf-8")
+    out = root / "exports"
+    result = run_cli("--root", root, "build", "--format", "html", "--out", out)
+    _clean_outcome(result)
+    written = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
+    assert all(str(p).startswith(("modules", "quizzes", "exports")) for p in written)
+
+
+@FUZZ
+@given(text=MARKUP)
+def test_any_quiz_file_gets_a_diagnostic(text, run_cli, tmp_path_factory):
+    root = tmp_path_factory.mktemp("fuzzq") / "c"
+    shutil.copytree(COURSES / "full", root)
+    (root / QUIZ).write_text(text, encoding="utf-8")
+    _clean_outcome(run_cli("--root", root, "check"))
+
+
+HOSTILE = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) "
+    '#panic("t") {=~#:}'
+)
+
+
+def test_hostile_content_is_neutralised_in_every_format(course_copy):
+    root = course_copy("full")
+    lesson = root / LESSON
+    lesson.write_text(
+        lesson.read_text("utf-8")
+        .replace("title: Risk and protection – a demo lesson", f"title: '{HOSTILE}'")
+        .replace(
+            "Sort the cards into four piles.", HOSTILE.replace("[x](javascript:alert(3))", "")
+        ),
+        encoding="utf-8",
+    )
+    quiz = root / QUIZ
+    quiz.write_text(
+        quiz.read_text("utf-8").replace(
+            'prompt: {en: "Which factor is **global**?"',
+            "prompt: {en: '<script>alert(4)</script> <svg onload=alert(5)> Which?'",
+        ),
+        encoding="utf-8",
+    )
+    course, _ = load_course(root)
+    for name in REGISTRY:
+        for rel, data in get_builder(name).build(course).items():
+            blobs = [(rel, data)]
+            if rel.endswith((".zip", ".imscc")):
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    for member in archive.namelist():
+                        assert not member.startswith(("/", "..")) and ".." not in member.split("/")
+                        blobs.append((f"{rel}/{member}", archive.read(member)))
+            for where, blob in blobs:
+                if where.endswith((".pdf", ".png", ".jpg", ".zip", ".imscc")):
+                    continue
+                text = blob.decode("utf-8")
+                for bad in (
+                    "<script>alert",
+                    "<img src=x onerror",
+                    "<svg onload",
+                    '="javascript:',
+                    "='javascript:",
+                    "(javascript:alert(3))</a",
+                ):
+                    assert bad not in text, f"{name}: {where} carries {bad}"
+
+
+def test_entity_expansion_is_refused():
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+        b'<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>'
+        b'<quiz><question type="essay"><questiontext><text>&e;&e;&e;&e;</text></questiontext>'
+        b"</question></quiz>"
+    )
+    started = time.perf_counter()
+    try:
+        quizzes = read_moodle_xml(bomb, "bomb.xml", "en")
+        prompt = next(iter(quizzes[0].questions.values())).get("prompt", {}).get("en", "")
+        assert len(prompt) < 1000
+    except ImportError_:
+        pass
+    assert time.perf_counter() - started < 5
+
+
+def test_oversized_files_are_refused(tmp_path, run_cli):
+    big = tmp_path / "big.xml"
+    with big.open("wb") as handle:
+        handle.write(b"<quiz>" + b" " * 21_000_000 + b"</quiz>")
+    result = run_cli("import", "moodle-xml", big, "--dry-run")
+    assert result.code == 1 and "import.size" in result.err
+
+
+def test_a_failing_builder_leaves_exports_as_they_were(course_copy, monkeypatch):
+    root = course_copy("full")
+    out = root / "exports"
+    build(root, out, ["html", "scorm12"])
+    before = tree_bytes(out)
+    lesson = root / LESSON
+    lesson.write_text(
+        lesson.read_text("utf-8").replace("Sort the cards", "Group the cards"), "utf-8"
+    )
+    builder = type(get_builder("scorm12"))
+    calls = []
+
+    def broken(self, course, job):
+        calls.append(job.key)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return original(self, course, job)
+
+    original = builder.render
+    monkeypatch.setattr(builder, "render", broken)
+    with pytest.raises(RuntimeError):
+        build(root, out, ["scorm12"])
+    assert tree_bytes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+def test_sigterm_leaves_a_complete_exports_folder(course_copy, tmp_path):
+    """Killed at any moment, a build leaves the previous PDFs or the new ones, never a mix."""
+    root = course_copy("full")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+
+    def command(out: Path, paper: str) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "builders",
+            "--root",
+            str(root),
+            "build",
+            "--out",
+            str(out),
+            "--format",
+            "pdf",
+            "--paper",
+            paper,
+        ]
+
+    subprocess.run(
+        command(tmp_path / "a4", "a4"), check=True, capture_output=True, env=env, cwd=PROJECT
+    )
+    subprocess.run(
+        command(tmp_path / "letter", "letter"),
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=PROJECT,
+    )
+    old, new = tree_bytes(tmp_path / "a4" / "pdf"), tree_bytes(tmp_path / "letter" / "pdf")
+    assert old != new
+    for number, delay in enumerate((0.2, 0.5, 0.9, 1.4, 2.0)):
+        out = tmp_path / f"run{number}"
+        shutil.copytree(tmp_path / "a4", out)
+        process = subprocess.Popen(
+            command(out, "letter"),
+            env=env,
+            cwd=PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=60)
+        assert tree_bytes(out / "pdf") in (old, new), f"mixed exports after {delay} s"
+        assert b"Traceback" not in errors
+
+
+def test_builds_are_identical_run_to_run(course_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = course_copy("full")
+    formats = list(REGISTRY)
+    build(root, tmp_path / "first", formats)
+    build(root, tmp_path / "second", formats, force=True)
+    first, second = tree_bytes(tmp_path / "first"), tree_bytes(tmp_path / "second")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+@pytest.mark.slow
+def test_a_ten_megabyte_lesson_builds(course_copy, run_cli):
+    root = course_copy("full")
+    lesson = root / LESSON
+    paragraph = "Many risk factors act together and shape the chances people have [§7]. " * 5
+    lesson.write_text(
+        lesson.read_text("utf-8") + "\n## More\n\n" + (paragraph + "\n\n") * 28_000,
+        encoding="utf-8",
+    )
+    assert lesson.stat().st_size > 10_000_000
+    result = run_cli("--root", root, "-q", "build", "--format", "html")
+    assert result.code == 0, result.err
+    assert (root / "exports/html/en/secondary/demo.html").stat().st_size > 10_000_000
+
+
+@pytest.mark.slow
+def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
+    import yaml
+
+    root = course_copy("full")
+    quiz = yaml.safe_load((root / QUIZ).read_text("utf-8"))
+    template = quiz["questions"][0]
+    quiz["questions"] = [{**template, "id": f"load-q{i}"} for i in range(5000)]
+    quiz["waivers"] = [
+        {
+            "rule": "align.question-count",
+            "line": 1,
+            "reason": "A load test with five thousand questions.",
+        }
+    ]
+    (root / QUIZ).write_text(yaml.safe_dump(quiz, allow_unicode=True), encoding="utf-8")
+    result = run_cli("--root", root, "-q", "build", "--format", "html")
+    assert result.code == 0, result.err
+    assert (root / "exports/html/fr/secondary/demo.html").read_text().count(
+        'class="question '
+    ) == 5000
