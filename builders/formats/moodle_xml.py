@@ -57,6 +57,10 @@ class MoodleXmlBuilder(Builder):
     name = "moodle_xml"
     description = "Moodle XML question banks (every question type, feedback and images kept)"
 
+    def __init__(self, **options: str) -> None:
+        super().__init__(**options)
+        self._questions: dict = {}  # rendered questions, shared by the files of one build
+
     def plan(self, course: Course) -> list[Job]:
         return bank_jobs(course, multilingual=True)
 
@@ -77,4 +81,4 @@ class MoodleXmlBuilder(Builder):
             return f"E4J – {title} – {ui('audience.' + audience)}{suffix}"
 
         name = f"{lang}/e4j-{scope}-{audience}-{lang}.xml"
-        return {name: quiz_document(entries, ui, info)}
+        return {name: quiz_document(entries, ui, info, self._questions)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
 from builders.model import Course
@@ -10,6 +11,14 @@ from builders.notebooks import lesson_notebook
 from builders.render.html import HtmlFragments, PageState
 
 AUDIENCES = ("university",)
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """nbconvert's HTML exporter, set up once (loading its templates is the slow part)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic")
 
 
 class NotebookBuilder(Builder):
@@ -41,8 +50,6 @@ class NotebookBuilder(Builder):
         """nbconvert's rendering of the notebook, its Markdown cells pre-rendered by our own
         renderer (so raw HTML in a source can never pass through)."""
         import nbformat
-        from nbconvert import HTMLExporter
-
         from builders.render.pages import render_page
 
         safe = json.loads(json.dumps(notebook))
@@ -51,7 +58,7 @@ class NotebookBuilder(Builder):
             if "e4j-quiz" not in cell["metadata"]["tags"]:
                 cell["source"] = frags.block(cell["source"])
         node = nbformat.from_dict(safe)
-        body, _ = HTMLExporter(template_name="basic").from_notebook_node(node)
+        body, _ = _exporter().from_notebook_node(node)
         title = next(c["source"] for c in notebook["cells"]).splitlines()[0].lstrip("# ")
         return render_page(
             "notebook.html.j2", course, lang, "../../html/", {"title": title, "body": body}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import unicodedata
 
 from lxml import etree
@@ -195,13 +196,26 @@ def category_element(path: str, info: str) -> etree._Element:
     return element
 
 
-def quiz_document(entries: list[tuple[Quiz, BankText]], ui: UI, info) -> bytes:
-    """One Moodle XML file for the given quizzes, each in its category (pre/post when marked)."""
+def quiz_document(
+    entries: list[tuple[Quiz, BankText]],
+    ui: UI,
+    info,
+    cache: dict[tuple[str, ...], etree._Element] | None = None,
+) -> bytes:
+    """One Moodle XML file for the given quizzes, each in its category (pre/post when marked).
+
+    A question appears in several files (per module, per course, pre and post): `cache` keeps
+    each rendered question so it is built once and copied after that.
+    """
+    cache = {} if cache is None else cache
     root = etree.Element("quiz")
     for quiz, texts in entries:
         parts = ("pre-test", "post-test") if quiz.pre_post else ("",)
         for part in parts:
             root.append(category_element(category_path(quiz, part), info(quiz, part)))
             for question in quiz.questions:
-                root.append(question_element(quiz, question, texts, ui))
+                key = (quiz.path, quiz.digest, question.id, ui.lang, *texts.langs)
+                if key not in cache:
+                    cache[key] = question_element(quiz, question, texts, ui)
+                root.append(copy.deepcopy(cache[key]))
     return to_bytes(root)
