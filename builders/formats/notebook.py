@@ -50,6 +50,7 @@ class NotebookBuilder(Builder):
         """nbconvert's rendering of the notebook, its Markdown cells pre-rendered by our own
         renderer (so raw HTML in a source can never pass through)."""
         import nbformat
+
         from builders.render.pages import render_page
 
         safe = json.loads(json.dumps(notebook))
