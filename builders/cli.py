@@ -80,6 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("formats", help="the output formats this version can build")
 
+    serve = commands.add_parser("serve", help="preview the HTML edition, rebuilt as you edit")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/exports)")
+
+    new = commands.add_parser("new", help="start a module, lesson or quiz for e4j check to guide")
+    new.add_argument("kind", choices=("module", "lesson", "quiz"))
+    new.add_argument("module", metavar="MODULE", help="module id, e.g. safe-migration")
+    new.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        metavar="A",
+        help="audience (repeatable; a lesson or quiz takes one)",
+    )
+
     results = commands.add_parser("results", help="pre/post evaluation report from test exports")
     results.add_argument("--pre", type=Path, required=True, help="pre-test export or template")
     results.add_argument("--post", type=Path, required=True, help="post-test export or template")

@@ -21,6 +21,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return _formats(out)
     if args.command == "build":
         return _build(args, root, out, err)
+    if args.command == "serve":
+        from builders.serve import serve_forever
+
+        serve_forever(root, (args.out or root / "exports").resolve(), args.port, out.print)
+        return EXIT_OK
+    if args.command == "new":
+        return _new(args, root, out, err)
     if args.command == "results":
         return _results(args, out, err)
     if args.command == "import" and args.kind == "notebook":
@@ -273,6 +280,28 @@ def _results(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_CONTENT
     for path in write_outputs(summary, args.out, args.lang):
         out.print(f"wrote {escape(str(path))}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
+    from builders.scaffold import ScaffoldError, new_lesson, new_module, new_quiz
+
+    if not args.audience:
+        return _usage(err, "say which audience with --audience (e.g. --audience secondary)")
+    try:
+        if args.kind == "module":
+            created = new_module(root, args.module, args.audience)
+        elif args.kind == "lesson":
+            created = [p for a in args.audience for p in new_lesson(root, args.module, a)]
+        else:
+            created = [p for a in args.audience for p in new_quiz(root, args.module, a)]
+    except ScaffoldError as exc:
+        return _usage(err, str(exc))
+    for path in created:
+        out.print(f"created {escape(str(path.relative_to(root)))}")
+    out.print(
+        "Now run `e4j check`: it lists, file by file and line by line, what is left to write."
+    )
     return EXIT_OK
 
 

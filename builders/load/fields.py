@@ -49,6 +49,13 @@ class FieldReader:
                     self.data.loc,
                     f"add a '{key}:' line",
                 )
+            elif self.data[key] is None or self.data[key] == "":
+                self.diags.error(
+                    "schema.empty",
+                    f"'{key}' in {self.what} is empty",
+                    self.data.loc_of(key),
+                    f"write the {key.replace('_', ' ')}",
+                )
 
     def loc(self, key: str) -> SourceLoc:
         return self.data.loc_of(key)

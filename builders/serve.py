@@ -1,0 +1,129 @@
+"""`e4j serve`: a local preview of the HTML edition (127.0.0.1 only) that rebuilds when a source
+changes, reloads the open page, and shows problems in the page with their file:line."""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import threading
+import time
+from pathlib import Path
+
+from builders.diagnostics import CourseError, Diagnostic
+from builders.pipeline import SOURCE_FOLDERS, build
+
+VERSION_PATH = "/__e4j__/version"
+RELOAD = (
+    "<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
+    ".then(function(r){return r.text();}).then(function(t){if(v!==null&&t!==v){location.reload();}"
+    "v=t;}).catch(function(){});},700);}());</script>"
+)
+
+
+class Preview:
+    """Builds the HTML edition into `out` and keeps it current while sources change."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+        self.version = 0
+        self.problems: list[Diagnostic] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self._signature = self._sources()
+
+    def _sources(self) -> tuple:
+        entries = []
+        for folder in SOURCE_FOLDERS:
+            for path in sorted((self.root / folder).rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(entries)
+
+    def rebuild(self) -> None:
+        try:
+            build(self.root, self.out, ["html"])
+            problems: list[Diagnostic] = []
+        except CourseError as exc:
+            problems = exc.diagnostics
+        with self.lock:
+            self.problems = problems
+            self.version += 1
+
+    def watch(self, interval: float = 0.4) -> None:
+        while not self.stop.wait(interval):
+            signature = self._sources()
+            if signature != self._signature:
+                self._signature = signature
+                self.rebuild()
+
+    def banner(self) -> str:
+        with self.lock:
+            problems = list(self.problems)
+        if not problems:
+            return ""
+        items = "".join(f"<li><code>{html.escape(p.format())}</code></li>" for p in problems)
+        return (
+            '<aside role="alert" style="position:sticky;top:0;z-index:99;background:#fde8e8;'
+            'border:3px solid #a32020;padding:0.5rem 1rem;margin:0">'
+            f"<strong>e4j: the last change has {len(problems)} problem(s); this page is the "
+            f"previous build.</strong><ul>{items}</ul></aside>"
+        )
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        if self.path == VERSION_PATH:
+            body = str(self.preview.version).encode()
+            self._send(body, "text/plain")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            page = path.read_text("utf-8")
+            page = page.replace("<body>", "<body>" + self.preview.banner(), 1)
+            page = page.replace("</body>", RELOAD + "</body>", 1)
+            self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def start(
+    root: Path, out: Path, port: int = 8000
+) -> tuple[Preview, http.server.ThreadingHTTPServer]:
+    """Build once, then serve on 127.0.0.1:`port` (0: any free port) and watch in the background."""
+    preview = Preview(root, out)
+    preview.rebuild()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(out / "html"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=preview.watch, daemon=True).start()
+    return preview, server
+
+
+def serve_forever(root: Path, out: Path, port: int, say) -> None:
+    preview, server = start(root, out, port)
+    say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ — Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(1)
+    finally:
+        preview.stop.set()
+        server.shutdown()

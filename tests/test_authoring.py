@@ -1,0 +1,73 @@
+"""Authoring helpers: `e4j new` skeletons that `e4j check` guides to completion, and the live
+preview server (a real file change, real HTTP requests)."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+from builders.serve import VERSION_PATH, start
+
+
+def test_new_module_is_a_guided_skeleton(course_copy, run_cli):
+    root = course_copy("full")
+    made = run_cli("--root", root, "new", "module", "safe-migration", "--audience", "university")
+    assert made.code == 0 and "created modules/safe-migration/university.fr.md" in made.out
+    body = (root / "modules/safe-migration/university.en.md").read_text()
+    assert "## Key issues" in body and "::: local-help" in body
+    check = run_cli("--root", root, "check")
+    assert check.code == 1
+    assert (
+        "modules/safe-migration/university.en.md:2:8: error[schema.empty]: 'title' in the "
+        "front matter is empty" in check.err
+    )
+    assert "quizzes/safe-migration/university.yaml:6:12: error[quiz.empty]" in check.err
+    again = run_cli("--root", root, "new", "module", "safe-migration", "--audience", "university")
+    assert again.code == 2 and "exists already" in again.err
+
+
+def test_new_lesson_registers_the_audience(course_copy, run_cli):
+    root = course_copy("full")
+    assert run_cli("--root", root, "new", "lesson", "demo", "--audience", "primary").code == 0
+    assert "primary" in (root / "modules/demo/module.yaml").read_text()
+    assert (root / "modules/demo/primary.fr.md").is_file()
+    assert run_cli("--root", root, "new", "lesson", "nope", "--audience", "primary").code == 2
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for_version(base: str, old: str) -> str:
+    for _ in range(60):
+        current = _get(base + VERSION_PATH)
+        if current != old:
+            return current
+        time.sleep(0.2)
+    raise AssertionError("the preview did not rebuild")
+
+
+def test_preview_rebuilds_on_change_and_shows_problems(course_copy):
+    root = course_copy("full")
+    preview, server = start(root, root / "exports", port=0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        page = _get(base + "/en/secondary/demo.html")
+        assert "Sort the cards" in page and VERSION_PATH in page
+        version = _get(base + VERSION_PATH)
+        lesson = root / "modules/demo/secondary.en.md"
+        lesson.write_text(lesson.read_text().replace("Sort the cards", "Group the cards"))
+        version = _wait_for_version(base, version)
+        assert "Group the cards" in _get(base + "/en/secondary/demo.html")
+        lesson.write_text(lesson.read_text().replace("## Who is most affected", "# Oops"))
+        _wait_for_version(base, version)
+        page = _get(base + "/en/secondary/demo.html")
+        assert 'role="alert"' in page and "modules/demo/secondary.en.md:" in page
+        assert "error[lesson.h1]" in page and "Group the cards" in page
+        assert VERSION_PATH not in (root / "exports/html/en/secondary/demo.html").read_text()
+    finally:
+        preview.stop.set()
+        server.shutdown()
+        server.server_close()
