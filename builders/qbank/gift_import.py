@@ -114,6 +114,19 @@ def read_gift(text: str, path: str, lang: str) -> list[ImportedQuiz]:
     return list(quizzes.values())
 
 
+def _unescaped(text: str, char: str, start: int = 0) -> int:
+    """Index of the first `char` at or after `start` that no backslash escapes, or -1."""
+    index = start
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == char:
+            return index
+        index += 1
+    return -1
+
+
 def block_open(block: list[str]) -> bool:
     """True while a question's { … } is not closed yet (blank lines allowed inside)."""
     text = "".join(block)
@@ -136,10 +149,8 @@ def _question(source: str, lang: str, comment: dict[str, str]) -> dict[str, Any]
         if end < 0:
             raise ValueError("a question title opened with :: is never closed")
         title, source = _unescape(source[2:end]), source[end + 2 :]
-    opening = next(
-        (i for i, c in enumerate(source) if c == "{" and (i == 0 or source[i - 1] != "\\")), -1
-    )
-    closing = source.rfind("}")
+    opening = _unescaped(source, "{")
+    closing = _unescaped(source, "}", opening + 1) if opening >= 0 else -1
     if opening < 0 or closing < opening:
         raise ValueError("the question has no { … } answer block")
     prompt, body = source[:opening], source[opening + 1 : closing].strip()
