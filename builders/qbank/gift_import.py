@@ -114,14 +114,14 @@ def read_gift(text: str, path: str, lang: str) -> list[ImportedQuiz]:
     return list(quizzes.values())
 
 
-def _unescaped(text: str, char: str, start: int = 0) -> int:
-    """Index of the first `char` at or after `start` that no backslash escapes, or -1."""
+def _unescaped(text: str, mark: str, start: int = 0) -> int:
+    """Index of the first `mark` at or after `start` that no backslash escapes, or -1."""
     index = start
     while index < len(text):
         if text[index] == "\\":
             index += 2
             continue
-        if text[index] == char:
+        if text.startswith(mark, index):
             return index
         index += 1
     return -1
@@ -166,8 +166,9 @@ def _question(source: str, lang: str, comment: dict[str, str]) -> dict[str, Any]
         "prompt": _loc_text(_text(prompt), lang),
     }
     general = ""
-    if "####" in body:
-        body, general = body.split("####", 1)
+    marker = _unescaped(body, "####")
+    if marker >= 0:
+        body, general = body[:marker], body[marker + 4 :]
     parts = _split(body.strip(), "=~")
     upper = body.strip().upper()
     if not body.strip():
