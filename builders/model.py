@@ -282,6 +282,25 @@ class Module:
 
 
 @dataclass(frozen=True)
+class HelpContact:
+    """A real, checked place to get help, given by the local adaptation (never invented)."""
+
+    name: Localized
+    contact: str
+    notes: Localized = Localized(())
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A localisation profile (e4j.toml): where help is found in one country."""
+
+    country: str
+    verified_on: str
+    contacts: tuple[HelpContact, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
 class Course:
     """The whole validated course."""
 
@@ -291,6 +310,7 @@ class Course:
     sources: SourceIndex
     glossary: Glossary
     digest: str
+    profile: Profile | None = None
 
     def module(self, ident: str) -> Module | None:
         for module in self.modules:

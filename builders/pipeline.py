@@ -124,6 +124,8 @@ def sources_stamp(
         repr(sorted(selection.audiences)),
         repr(sorted(selection.modules)),
     ]
+    config = root / "e4j.toml"
+    parts += [config.read_bytes() if config.is_file() else b"no profile"]
     for folder in SOURCE_FOLDERS:
         base = root / folder
         if base.is_dir():
@@ -172,7 +174,8 @@ def build(
     course, warnings = load_course(root)
     check_selection(course, selection)
     clean_leftovers(out)
-    code = code_digest() + repr(sorted(options.items()))
+    profile = course.profile.digest if course.profile else ""
+    code = code_digest() + repr(sorted(options.items())) + profile
     builders = {name: get_builder(name, **options) for name in formats}
     reports = [
         _build_format(course, builders[name], out, code, selection, force, progress)

@@ -193,8 +193,24 @@ class HtmlFragments:
             f'<h{level} id="{box_id}" class="box-title">{escape(heading_text)}</h{level}>\n'
         )
 
+    def _local_help(self) -> str:
+        """The profile's checked contacts, or a clearly marked box asking for them."""
+        profile = self.course.profile
+        if profile is None:
+            notice = escape(self.ui("local_help_placeholder"))
+            return f'<p class="local-placeholder">{notice}</p>\n'
+        lang = self.state.lang
+        items = "".join(
+            f"<li><strong>{escape(c.name.get(lang))}</strong>: {escape(c.contact)}"
+            + (f" – {escape(c.notes.get(lang))}" if c.notes else "")
+            + "</li>"
+            for c in profile.contacts
+        )
+        checked = escape(self.ui("local_help_verified", date=profile.verified_on,
+                                 country=profile.country))
+        return f'<ul class="local-contacts">{items}</ul>\n<p class="local-checked">{checked}</p>\n'
+
     def _box_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         if tokens[idx].type == "container_local-help_close":
-            notice = escape(self.ui("local_help_placeholder"))
-            return f'<p class="local-placeholder">{notice}</p>\n</section>\n'
+            return self._local_help() + "</section>\n"
         return "</section>\n"

@@ -104,9 +104,24 @@ class TypstFragments:
                 out.append(f'#e4jbox("{name}", {typ_string(heading)})[')
             elif kind.startswith("container_") and kind.endswith("_close"):
                 if kind == "container_local-help_close":
-                    out.append(f"#e4jplaceholder({typ_string(self.ui('local_help_placeholder'))})")
+                    out.append(self._local_help())
                 out.append("]\n\n")
         return "".join(out)
+
+    def _local_help(self) -> str:
+        """The profile's checked contacts, or the marked placeholder."""
+        profile = self.course.profile
+        if profile is None:
+            return f"#e4jplaceholder({typ_string(self.ui('local_help_placeholder'))})"
+        items = [
+            f"[#strong[{typ_text(c.name.get(self.lang), self.lang)}]"
+            f"{typ_text(self.ui('colon') + ' ' + c.contact, self.lang)}"
+            + (typ_text(" – " + c.notes.get(self.lang), self.lang) if c.notes else "")
+            + "]"
+            for c in profile.contacts
+        ]
+        checked = self.ui("local_help_verified", date=profile.verified_on, country=profile.country)
+        return f"#list({', '.join(items)})\n#e4jmeta[{typ_text(checked, self.lang)}]\n"
 
     @staticmethod
     def _columns(tokens: Sequence[Token], start: int) -> int:

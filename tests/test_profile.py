@@ -1,0 +1,71 @@
+"""A localisation profile (e4j.toml) fills every local-help box with checked contacts."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+
+from builders.formats import get_builder
+from builders.load import load_course
+
+PROFILE = """\
+[profile]
+country = "Freedonia"
+verified_on = 2026-11-01
+
+[[profile.help]]
+name = { en = "National help line for children", fr = "Ligne d’écoute nationale pour les enfants" }
+contact = "116 000"
+notes = { en = "free, day and night", fr = "gratuit, jour et nuit" }
+
+[[profile.help]]
+name = "Freedonia Labour Inspectorate"
+contact = "inspection.example"
+"""
+
+
+def test_profile_fills_the_local_help_box(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(PROFILE, encoding="utf-8")
+    course, _ = load_course(root)
+    assert course.profile.country == "Freedonia" and len(course.profile.contacts) == 2
+    html = get_builder("html").build(course)["fr/secondary/demo.html"].decode()
+    line = "Ligne d’écoute nationale pour les enfants</strong>: 116 000 – gratuit, jour et nuit"
+    assert line in html
+    assert "Coordonnées vérifiées le 2026-11-01 (Freedonia)." in html
+    assert "local-placeholder" not in html
+    pdf = get_builder("pdf")
+    job = next(j for j in pdf.plan(course) if j.lang == "en")
+    handout = pdf.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"]
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handout)).pages)
+    assert "116 000" in text and "Freedonia Labour Inspectorate" in text
+
+
+def test_without_a_profile_the_box_asks_for_local_contacts(course_copy):
+    course, _ = load_course(course_copy("full"))
+    html = get_builder("html").build(course)["en/secondary/demo.html"].decode()
+    assert 'class="local-placeholder"' in html and "Never publish a number" in html
+
+
+def test_profile_errors_name_the_line(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(PROFILE.replace('contact = "116 000"', 'contact = ""')
+                                   .replace("verified_on = 2026-11-01", "verified_on = \"soon\""),
+                                   encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "e4j.toml:3:1: error[config.verified-on]" in result.err
+    assert "e4j.toml:5:1: error[config.empty]: a help contact needs 'contact'" in result.err
+    (root / "e4j.toml").write_text("[profile\ncountry = 1\n", encoding="utf-8")
+    broken = run_cli("--root", root, "check")
+    assert broken.code == 1 and "e4j.toml:1:" in broken.err and "config.syntax" in broken.err
+
+
+def test_a_profile_change_rebuilds(course_copy, run_cli):
+    root = course_copy("full")
+    assert run_cli("--root", root, "build", "--format", "html").code == 0
+    (root / "e4j.toml").write_text(PROFILE, encoding="utf-8")
+    again = run_cli("--root", root, "build", "--format", "html")
+    assert not again.out.startswith("Up to date")
+    assert "116 000" in (root / "exports/html/en/secondary/demo.html").read_text()
