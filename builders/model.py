@@ -297,7 +297,15 @@ class Profile:
     country: str
     verified_on: str
     contacts: tuple[HelpContact, ...]
-    digest: str
+
+
+@dataclass(frozen=True)
+class Branding:
+    """An institution's name, attribution line and accent colour (e4j.toml [branding])."""
+
+    institution: Localized
+    attribution: Localized
+    colour: str  # "#rrggbb", at least 4.5:1 against white
 
 
 @dataclass(frozen=True)
@@ -311,6 +319,8 @@ class Course:
     glossary: Glossary
     digest: str
     profile: Profile | None = None
+    branding: Branding | None = None
+    config_digest: str = ""
 
     def module(self, ident: str) -> Module | None:
         for module in self.modules:

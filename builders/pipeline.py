@@ -174,8 +174,7 @@ def build(
     course, warnings = load_course(root)
     check_selection(course, selection)
     clean_leftovers(out)
-    profile = course.profile.digest if course.profile else ""
-    code = code_digest() + repr(sorted(options.items())) + profile
+    code = code_digest() + repr(sorted(options.items())) + course.config_digest
     builders = {name: get_builder(name, **options) for name in formats}
     reports = [
         _build_format(course, builders[name], out, code, selection, force, progress)

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
+from builders.load.config import read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
 from builders.load.lesson import LessonContext, read_lesson
-from builders.load.profile import read_profile
 from builders.load.quiz import read_quiz
 from builders.load.yaml import YMap, load_yaml
 from builders.model import (
@@ -114,14 +114,15 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     ]
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
-    profile = read_profile(root, languages, diags)
+    config = read_config(root, languages, diags)
     whole = hashlib.sha256(
         "".join(
             [course_digest, sources.digest, glossary.digest, *(m.digest for m in modules),
-             profile.digest if profile else ""]
+             config.digest]
         ).encode()
     ).hexdigest()[:20]
-    course = Course(title, languages, tuple(modules), sources, glossary, whole, profile)
+    course = Course(title, languages, tuple(modules), sources, glossary, whole, config.profile,
+                    config.branding, config.digest)
     validate_course(course, diags)
     if not diags.errors:
         from builders.quality import run_quality

@@ -50,6 +50,14 @@ class LessonPrint:
 
     def _preamble(self, title: str, subject: str) -> str:
         audience = self.ui(f"audience.{self.lesson.audience}")
+        branding = self.course.branding
+        footer = (f"{self.ui('licence')}{self.ui('colon')} {self.module.licence} · "
+                  + self.ui("source_line", doc=self.course.sources.document))
+        if branding and branding.attribution:
+            footer = f"{branding.attribution.get(self.lang)} · {footer}"
+        header_left = self.module.title.get(self.lang)
+        if branding:
+            header_left = f"{branding.institution.get(self.lang)} · {header_left}"
         return (
             _env()
             .get_template("preamble.typ.j2")
@@ -61,10 +69,10 @@ class LessonPrint:
                 paper=self.paper,
                 lang=self.lang,
                 style=STYLES[self.lesson.audience],
-                header_left=self.module.title.get(self.lang),
+                header_left=header_left,
                 header_right=f"{audience} · {self.lang.upper()}",
-                footer_left=f"{self.ui('licence')}{self.ui('colon')} {self.module.licence} · "
-                + self.ui("source_line", doc=self.course.sources.document),
+                footer_left=footer,
+                accent=branding.colour if branding else "#005a8c",
             )
         )
 

@@ -1,5 +1,6 @@
-"""The localisation profile in e4j.toml: the help lines and services a country's edition shows
-in every `::: local-help` box, with the date they were checked."""
+"""e4j.toml, the local adaptation: [profile] gives the help lines and services a country's edition
+shows in every `::: local-help` box, with the date they were checked; [branding] the institution
+name, attribution line and accent colour."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ import datetime
 import hashlib
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
-from builders.model import HelpContact, Localized, Profile
+from builders.model import Branding, HelpContact, Localized, Profile
 
 CONFIG = "e4j.toml"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MIN_CONTRAST = 4.5
+
+
+@dataclass(frozen=True)
+class LocalConfig:
+    profile: Profile | None = None
+    branding: Branding | None = None
+    digest: str = ""
 
 
 def _line_of(text: str, key: str, start: int = 1) -> int:
@@ -28,10 +39,10 @@ def _line_of(text: str, key: str, start: int = 1) -> int:
     return start
 
 
-def read_profile(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> Profile | None:
+def read_config(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> LocalConfig:
     path = root / CONFIG
     if not path.is_file():
-        return None
+        return LocalConfig()
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
     try:
@@ -41,14 +52,23 @@ def read_profile(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> 
         line, col = (int(found[1]), int(found[2])) if found else (1, 1)
         diags.error("config.syntax", f"TOML syntax error: {str(exc).split(' (at')[0]}",
                     SourceLoc(CONFIG, line, col), "see docs/adapting.md for the format")
-        return None
+        return LocalConfig()
     for key in config:
-        if key != "profile":
+        if key not in ("profile", "branding"):
             diags.error("config.unknown-key", f"unknown table or key '{key}'",
-                        SourceLoc(CONFIG, _line_of(text, key), 1), "e4j.toml knows [profile]")
+                        SourceLoc(CONFIG, _line_of(text, key), 1),
+                        "e4j.toml knows [profile] and [branding]")
     profile = config.get("profile")
-    if not isinstance(profile, dict):
-        return None
+    branding = config.get("branding")
+    return LocalConfig(
+        _profile(profile, text, languages, diags) if isinstance(profile, dict) else None,
+        _branding(branding, text, languages, diags) if isinstance(branding, dict) else None,
+        hashlib.sha256(data).hexdigest()[:20],
+    )
+
+
+def _profile(profile: dict, text: str, languages: tuple[str, ...], diags: Diagnostics
+             ) -> Profile:
     where = _line_of(text, "profile")
     for key in profile:
         if key not in ("country", "verified_on", "help"):
@@ -76,8 +96,45 @@ def read_profile(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> 
         contact = _contact(entry, languages, diags, line)
         if contact:
             contacts.append(contact)
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    return Profile(country, verified, tuple(contacts), digest)
+    return Profile(country, verified, tuple(contacts))
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG contrast ratio of `colour` against white (text and buttons use both)."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+def _branding(branding: dict, text: str, languages: tuple[str, ...], diags: Diagnostics
+              ) -> Branding:
+    where = _line_of(text, "branding")
+    for key in branding:
+        if key not in ("institution", "attribution", "colour"):
+            diags.error("config.unknown-key", f"unknown key '{key}' in [branding]",
+                        SourceLoc(CONFIG, _line_of(text, key, where), 1),
+                        "use institution, attribution and colour")
+    institution = _localized(branding.get("institution"), languages, "institution", diags,
+                             _line_of(text, "institution", where))
+    attribution = _localized(branding.get("attribution"), languages, "attribution", diags,
+                             _line_of(text, "attribution", where), required=False)
+    colour = str(branding.get("colour", "#005a8c")).strip()
+    line = _line_of(text, "colour", where)
+    if not COLOUR.match(colour):
+        diags.error("config.colour", f"colour '{colour}' is not a #rrggbb colour",
+                    SourceLoc(CONFIG, line, 1), 'write colour = "#005a8c"')
+    elif (ratio := contrast_with_white(colour)) < MIN_CONTRAST:
+        diags.error("config.contrast", f"colour {colour} has a contrast of {ratio:.2f}:1 with "
+                    f"white; headings and buttons need at least {MIN_CONTRAST}:1",
+                    SourceLoc(CONFIG, line, 1), "choose a darker shade of the colour")
+    return Branding(institution, attribution, colour.lower())
 
 
 def _localized(value: Any, languages: tuple[str, ...], what: str, diags: Diagnostics,
@@ -93,7 +150,8 @@ def _localized(value: Any, languages: tuple[str, ...], what: str, diags: Diagnos
                     SourceLoc(CONFIG, line, 1), f"write {what} = {{ en = \"…\", fr = \"…\" }}")
         return Localized(())
     if required:
-        diags.error("config.empty", f"a help contact needs {what}", SourceLoc(CONFIG, line, 1))
+        diags.error("config.empty", f"{what} is missing or empty", SourceLoc(CONFIG, line, 1),
+                    f"write {what} = \"…\" or {what} = {{ en = \"…\", fr = \"…\" }}")
     return Localized(())
 
 

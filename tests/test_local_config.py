@@ -1,8 +1,10 @@
-"""A localisation profile (e4j.toml) fills every local-help box with checked contacts."""
+"""e4j.toml: a localisation profile fills every local-help box with checked contacts; branding
+puts an institution, an attribution line and a checked accent colour on every edition."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pypdf
 
@@ -69,3 +71,46 @@ def test_a_profile_change_rebuilds(course_copy, run_cli):
     again = run_cli("--root", root, "build", "--format", "html")
     assert not again.out.startswith("Up to date")
     assert "116 000" in (root / "exports/html/en/secondary/demo.html").read_text()
+
+
+BRANDING = """\
+[branding]
+institution = { en = "Freedonia Teachers' College", fr = "École normale de Freedonia" }
+attribution = "Adapted by the Freedonia Teachers' College, 2026"
+colour = "#7a1f5c"
+"""
+
+
+def test_branding_reaches_html_scorm_and_pdf(course_copy):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(BRANDING, encoding="utf-8")
+    course, _ = load_course(root)
+    page = get_builder("html").build(course)["fr/secondary/demo.html"].decode()
+    assert '<p class="institution">École normale de Freedonia</p>' in page
+    assert "--accent: #7a1f5c;" in page
+    assert '<p class="attribution">Adapted by the Freedonia Teachers' in page
+    scorm = get_builder("scorm12")
+    job = next(iter(scorm.plan(course)))
+    package = next(iter(scorm.render(course, job).values()))
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        pages = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".html")]
+    assert pages and all("#7a1f5c" in text for text in pages)
+    pdf = get_builder("pdf")
+    job = next(j for j in pdf.plan(course) if j.lang == "en")
+    handout = pdf.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"]
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handout)).pages)
+    assert "Adapted by the Freedonia Teachers" in text
+
+
+def test_branding_colour_needs_contrast(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(BRANDING.replace("#7a1f5c", "#ffcc00"), encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    expected = "e4j.toml:4:1: error[config.contrast]: colour #ffcc00 has a contrast of 1.51:1"
+    assert expected in result.err
+    (root / "e4j.toml").write_text(BRANDING.replace('institution = { en = "Freedonia Teachers\' '
+                                                    'College", ', "institution = { "),
+                                   encoding="utf-8")
+    missing = run_cli("--root", root, "check")
+    assert "e4j.toml:2:1: error[config.translation]: institution has no en text" in missing.err
