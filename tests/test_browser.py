@@ -6,6 +6,7 @@ Needs Debian's /usr/bin/chromium (installed by .ci/run) and axe-core from npm (`
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,30 @@ class _Sites(dict):
 
     def __missing__(self, name: str) -> Path:
         out = self.factory.mktemp(name)
-        build({"full": COURSES / "full", "project": PROJECT}[name], out, ["html"])
+        root = {"full": COURSES / "full", "project": PROJECT}.get(name)
+        if root is None:  # the test course with a profile and the branding of an institution
+            root = self.factory.mktemp("branded-source") / "course"
+            shutil.copytree(COURSES / "full", root)
+            (root / "e4j.toml").write_text(BRANDED_CONFIG, encoding="utf-8")
+        build(root, out, ["html"])
         self[name] = out
         return out
+
+
+BRANDED_CONFIG = """\
+[profile]
+country = "Freedonia"
+verified_on = 2026-11-01
+[[profile.help]]
+name = { en = "Children's help line", fr = "Ligne d'écoute pour les enfants" }
+contact = "0800 000 000"
+notes = { en = "free", fr = "gratuit" }
+
+[branding]
+institution = "Freedonia Teachers' College"
+attribution = "Adapted by the Freedonia Teachers' College"
+colour = "#7a1f5c"
+"""
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +110,8 @@ PAGES = [
     ("full", "html/en/secondary/teacher/demo.html"),
     ("full", "html/fr/secondary/demo.html"),
     ("full", "html/fr/secondary/teacher/demo.html"),
+    ("branded", "html/en/secondary/demo.html"),
+    ("branded", "html/fr/secondary/teacher/demo.html"),
     ("project", "html/en/secondary/root-causes.html"),
     ("project", "html/fr/secondary/root-causes.html"),
     ("project", "html/fr/secondary/teacher/root-causes.html"),
