@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pypdf
 import pytest
@@ -34,10 +35,32 @@ def doc(pdfs, lang: str, kind: str) -> bytes:
 
 def test_documents_per_lesson(pdfs):
     assert sorted(pdfs) == sorted(
-        f"{lang}/secondary/e4j-demo-secondary-{lang}-{kind}.pdf"
-        for lang in ("en", "fr")
-        for kind in DOCS
+        [f"{lang}/secondary/e4j-demo-secondary-{lang}-{kind}.pdf"
+         for lang in ("en", "fr") for kind in DOCS]
+        + [f"{lang}/secondary/e4j-demo-secondary-{lang}-scores.csv" for lang in ("en", "fr")]
     )
+
+
+def test_score_sheet_of_a_printed_pre_post_test_feeds_e4j_results(pdfs, tmp_path, run_cli):
+    """A trainer marks the paper pre- and post-tests in the sheet; `e4j results` reads it."""
+    sheet = pdfs["fr/secondary/e4j-demo-secondary-fr-scores.csv"].decode()
+    header = sheet.splitlines()[0].split(",")
+    course, _ = load_course(COURSES / "full")
+    quiz = course.module("demo").quiz("secondary")
+    assert header == ["learner_code", "sex", "age_band",
+                      *(f"Q{n}" for n in range(1, len(quiz.questions) + 1))]
+    width = len(header) - 3
+    learners = [(f"P{n:02d}", "F" if n % 2 else "M") for n in range(1, 7)]
+    for name, right in (("pre", 1), ("post", width)):
+        rows = [",".join([code, sex, "18-24", *(["1"] * right + ["0"] * (width - right))])
+                for code, sex in learners]
+        (tmp_path / f"{name}.csv").write_text(sheet + "\r\n".join(rows) + "\r\n")
+    result = run_cli("results", "--pre", tmp_path / "pre.csv", "--post", tmp_path / "post.csv",
+                     "--learners", tmp_path / "pre.csv", "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["matched"] == 6 and summary["post_mean"] == 100
+    assert abs(summary["pre_mean"] - 100 / width) < 0.1
 
 
 def test_handout_has_content_and_no_teacher_material(pdfs):
@@ -81,6 +104,8 @@ def test_printable_quiz_has_no_answers_and_the_sheet_has_them(pdfs):
 
 def test_fonts_embedded_tagged_and_described(pdfs):
     for name, data in pdfs.items():
+        if not name.endswith(".pdf"):
+            continue
         reader = pypdf.PdfReader(io.BytesIO(data))
         root = reader.trailer["/Root"]
         assert bool(root["/MarkInfo"]["/Marked"]), name

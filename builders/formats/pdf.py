@@ -1,8 +1,11 @@
 """Print edition: learner handout, facilitator guide, printable quiz and answer sheet as PDF,
-typeset with Typst (self-contained: fonts embedded, tagged PDF/UA-1)."""
+typeset with Typst (self-contained: fonts embedded, tagged PDF/UA-1); beside a printed pre/post
+test, the score sheet `e4j results` reads."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
-from builders.model import Course
+from builders.model import Course, Quiz
 from builders.package import DEFAULT_EPOCH
 from builders.render.print_docs import LessonPrint, PrintDoc
 
@@ -72,7 +75,18 @@ class PdfBuilder(Builder):
 
         # Typst releases the GIL: a lesson's documents are typeset side by side.
         pdfs = _typesetters().map(typeset, docs)
-        return {
-            f"{lang}/{audience}/e4j-{module_id}-{audience}-{lang}-{doc.name}.pdf": pdf
-            for doc, pdf in zip(docs, pdfs, strict=True)
-        }
+        stem = f"{lang}/{audience}/e4j-{module_id}-{audience}-{lang}"
+        artifact = {f"{stem}-{doc.name}.pdf": pdf for doc, pdf in zip(docs, pdfs, strict=True)}
+        if printer.quiz and printer.quiz.pre_post:
+            artifact[f"{stem}-scores.csv"] = score_sheet(printer.quiz)
+        return artifact
+
+
+def score_sheet(quiz: Quiz) -> bytes:
+    """An empty sheet for the marks of a printed pre- or post-test: one row per learner, one
+    column per question as numbered on paper (1 right, 0 wrong), read by `e4j results`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["learner_code", "sex", "age_band",
+                     *(f"Q{n}" for n in range(1, len(quiz.questions) + 1))])
+    return out.getvalue().encode("utf-8")
