@@ -306,6 +306,8 @@ class Branding:
     institution: Localized
     attribution: Localized
     colour: str  # "#rrggbb", at least 4.5:1 against white
+    logo_name: str = ""  # "logo.png" or "logo.jpg", published as assets/<logo_name>
+    logo: bytes = b""
 
 
 @dataclass(frozen=True)

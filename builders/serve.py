@@ -33,13 +33,14 @@ class Preview:
         self._signature = self._sources()
 
     def _sources(self) -> tuple:
-        entries = []
+        paths = [self.root / "e4j.toml"]
         for folder in SOURCE_FOLDERS:
-            for path in sorted((self.root / folder).rglob("*")):
-                if path.is_file():
-                    stat = path.stat()
-                    entries.append((str(path), stat.st_mtime_ns, stat.st_size))
-        return tuple(entries)
+            paths += sorted((self.root / folder).rglob("*"))
+        return tuple(
+            (str(path), stat.st_mtime_ns, stat.st_size)
+            for path in paths
+            if path.is_file() and (stat := path.stat())
+        )
 
     def rebuild(self) -> None:
         try:

@@ -65,6 +65,8 @@ class _Sites(dict):
             root = self.factory.mktemp("branded-source") / "course"
             shutil.copytree(COURSES / "full", root)
             (root / "e4j.toml").write_text(BRANDED_CONFIG, encoding="utf-8")
+            (root / "branding").mkdir()
+            shutil.copy(root / "modules/demo/images/levels.png", root / "branding/logo.png")
         build(root, out, ["html"])
         self[name] = out
         return out
@@ -83,6 +85,7 @@ notes = { en = "free", fr = "gratuit" }
 institution = "Freedonia Teachers' College"
 attribution = "Adapted by the Freedonia Teachers' College"
 colour = "#7a1f5c"
+logo = "branding/logo.png"
 """
 
 

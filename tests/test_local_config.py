@@ -4,7 +4,9 @@ puts an institution, an attribution line and a checked accent colour on every ed
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 import pypdf
 
@@ -114,3 +116,49 @@ def test_branding_colour_needs_contrast(course_copy, run_cli):
                                    encoding="utf-8")
     missing = run_cli("--root", root, "check")
     assert "e4j.toml:2:1: error[config.translation]: institution has no en text" in missing.err
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x7a\x1f\x5c" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def test_a_logo_travels_with_every_edition(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "branding").mkdir()
+    png = tiny_png(7, 3)
+    (root / "branding/logo.png").write_bytes(png)
+    (root / "e4j.toml").write_text(BRANDING + 'logo = "branding/logo.png"\n', encoding="utf-8")
+    assert run_cli("--root", root, "build", "--format", "html", "--format", "scorm2004",
+                   "--format", "imscc", "--format", "pdf").code == 0
+    out = root / "exports"
+    page = (out / "html/en/secondary/demo.html").read_text()
+    assert '<img class="logo" src="../../assets/logo.png" alt="">' in page
+    assert (out / "html/assets/logo.png").read_bytes() == png
+    for package in [*(out / "scorm2004").rglob("*.zip"), *(out / "imscc").rglob("*.imscc")]:
+        with zipfile.ZipFile(package) as archive:
+            assert archive.read("assets/logo.png") == png, package
+            manifest = archive.read("imsmanifest.xml").decode()
+            assert 'href="assets/logo.png"' in manifest, package
+    handout = (out / "pdf/en/secondary/e4j-demo-secondary-en-handout.pdf").read_bytes()
+    first = pypdf.PdfReader(io.BytesIO(handout)).pages[0]
+    objects = [o.get_object() for o in first["/Resources"].get("/XObject", {}).values()]
+    assert any((o["/Subtype"], o.get("/Width"), o.get("/Height")) == ("/Image", 7, 3)
+               for o in objects), "the logo heads the first page"
+    (root / "branding/logo.png").write_bytes(b"GIF89a not a png")
+    changed = run_cli("--root", root, "build", "--format", "html")
+    assert changed.code == 1 and "e4j.toml:5:1: error[config.logo]" in changed.err
+    assert (out / "html/assets/logo.png").read_bytes() == png  # the last good build is kept
+
+
+def test_a_logo_must_stay_in_the_branding_folder(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(BRANDING + 'logo = "../outside.png"\n', encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1 and "is not inside the branding/ folder" in result.err

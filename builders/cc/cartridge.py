@@ -13,7 +13,7 @@ from builders.cc.qti import QtiWriter
 from builders.locales import UI
 from builders.model import Course, Lesson, Module
 from builders.render.html import HtmlFragments, PageState, drop_teacher_notes
-from builders.render.pages import lesson_page, static_file
+from builders.render.pages import branding_files, lesson_page, static_file
 from builders.xml import to_bytes
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -91,6 +91,7 @@ class Cartridge:
         self.course, self.lang, self.audience, self.profile = course, lang, audience, profile
         self.ui = UI(lang)
         self.files: dict[str, bytes] = {"assets/e4j.css": static_file("e4j.css")}
+        self.files |= branding_files(course)
         self.modules: list[tuple[Module, list[Entry]]] = []
 
     def add(self, module: Module, lesson: Lesson) -> None:
@@ -224,5 +225,6 @@ class Cartridge:
                 for dependency in entry.dependencies:
                     cp(resource, "dependency", identifierref=dependency)
         shared = cp(resources, "resource", identifier="shared-assets", type="webcontent")
-        cp(shared, "file", href="assets/e4j.css")
+        for path in ("assets/e4j.css", *branding_files(self.course)):
+            cp(shared, "file", href=path)
         return to_bytes(root)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from builders.formats.base import Artifact, Builder, Job, lesson_inputs, lesson_of
 from builders.model import Course
 from builders.render.pages import (
+    branding_files,
     edition_page,
     lesson_page,
     lesson_path,
@@ -56,7 +57,9 @@ class HtmlBuilder(Builder):
     def render(self, course: Course, job: Job) -> Artifact:
         kind, _, rest = job.key.partition(":")
         if kind == "assets":
-            return {f"assets/{name}": static_file(name) for name in STATIC_FILES}
+            return {f"assets/{name}": static_file(name) for name in STATIC_FILES} | branding_files(
+                course
+            )
         if kind == "home":
             return {"index.html": render_page("home.html.j2", course, course.languages[0], "", {})}
         if kind == "media":

@@ -33,6 +33,7 @@ def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="e4j-typst-") as folder:
         root = Path(folder)
         for name, data in images.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(data)
         (root / "main.typ").write_text(doc.source, encoding="utf-8")
         return typst.compile(
@@ -71,6 +72,9 @@ class PdfBuilder(Builder):
                 for name, path in doc.images.items()
                 if (asset := module.asset(path)) is not None
             }
+            branding = course.branding
+            if branding and branding.logo:  # module images are flat names: no clash
+                images[f"branding/{branding.logo_name}"] = branding.logo
             return compile_pdf(doc, images)
 
         # Typst releases the GIL: a lesson's documents are typeset side by side.

@@ -19,6 +19,10 @@ CONFIG = "e4j.toml"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5
+LOGO_FOLDER = "branding"
+LOGO_LIMIT = 200_000
+LOGO_KINDS = {".png": (b"\x89PNG\r\n\x1a\n", "logo.png"), ".jpg": (b"\xff\xd8\xff", "logo.jpg"),
+              ".jpeg": (b"\xff\xd8\xff", "logo.jpg")}
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,15 @@ def read_config(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> L
     branding = config.get("branding")
     return LocalConfig(
         _profile(profile, text, languages, diags) if isinstance(profile, dict) else None,
-        _branding(branding, text, languages, diags) if isinstance(branding, dict) else None,
-        hashlib.sha256(data).hexdigest()[:20],
+        _branding(branding, text, languages, diags, root) if isinstance(branding, dict) else None,
+        hashlib.sha256(data + _logo_bytes(root, branding)).hexdigest()[:20],
     )
+
+
+def _logo_bytes(root: Path, branding: Any) -> bytes:
+    logo = branding.get("logo") if isinstance(branding, dict) else None
+    path = root / str(logo) if logo else None
+    return path.read_bytes() if path and path.is_file() and not path.is_symlink() else b""
 
 
 def _profile(profile: dict, text: str, languages: tuple[str, ...], diags: Diagnostics
@@ -113,14 +123,14 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (_luminance(colour) + 0.05)
 
 
-def _branding(branding: dict, text: str, languages: tuple[str, ...], diags: Diagnostics
-              ) -> Branding:
+def _branding(branding: dict, text: str, languages: tuple[str, ...], diags: Diagnostics,
+              root: Path) -> Branding:
     where = _line_of(text, "branding")
     for key in branding:
-        if key not in ("institution", "attribution", "colour"):
+        if key not in ("institution", "attribution", "colour", "logo"):
             diags.error("config.unknown-key", f"unknown key '{key}' in [branding]",
                         SourceLoc(CONFIG, _line_of(text, key, where), 1),
-                        "use institution, attribution and colour")
+                        "use institution, attribution, colour and logo")
     institution = _localized(branding.get("institution"), languages, "institution", diags,
                              _line_of(text, "institution", where))
     attribution = _localized(branding.get("attribution"), languages, "attribution", diags,
@@ -134,7 +144,37 @@ def _branding(branding: dict, text: str, languages: tuple[str, ...], diags: Diag
         diags.error("config.contrast", f"colour {colour} has a contrast of {ratio:.2f}:1 with "
                     f"white; headings and buttons need at least {MIN_CONTRAST}:1",
                     SourceLoc(CONFIG, line, 1), "choose a darker shade of the colour")
-    return Branding(institution, attribution, colour.lower())
+    logo_name, logo = "", b""
+    if "logo" in branding:
+        logo_name, logo = _logo(str(branding["logo"]), root, diags, _line_of(text, "logo", where))
+    return Branding(institution, attribution, colour.lower(), logo_name, logo)
+
+
+def _logo(given: str, root: Path, diags: Diagnostics, line: int) -> tuple[str, bytes]:
+    """A PNG or JPEG under branding/, small enough for every page to carry."""
+    loc = SourceLoc(CONFIG, line, 1)
+    parts = Path(given).parts
+    if len(parts) < 2 or parts[0] != LOGO_FOLDER or ".." in parts or Path(given).is_absolute():
+        diags.error("config.logo", f"logo '{given}' is not inside the {LOGO_FOLDER}/ folder", loc,
+                    f'put the file in {LOGO_FOLDER}/ and write logo = "{LOGO_FOLDER}/logo.png"')
+        return "", b""
+    path = root / given
+    if path.is_symlink() or not path.is_file():
+        diags.error("config.logo", f"logo '{given}' is not a file", loc,
+                    "check the path, relative to the folder of e4j.toml")
+        return "", b""
+    kind = LOGO_KINDS.get(path.suffix.lower())
+    data = path.read_bytes()
+    if kind is None or not data.startswith(kind[0]):
+        diags.error("config.logo", f"logo '{given}' is not a PNG or JPEG image", loc,
+                    "export the logo as PNG (or JPEG)")
+        return "", b""
+    if len(data) > LOGO_LIMIT:
+        diags.error("config.logo", f"logo '{given}' weighs {len(data) // 1000} kB; every page "
+                    f"carries it, so keep it under {LOGO_LIMIT // 1000} kB", loc,
+                    "export it smaller (about 300 pixels wide is plenty)")
+        return "", b""
+    return kind[1], data
 
 
 def _localized(value: Any, languages: tuple[str, ...], what: str, diags: Diagnostics,

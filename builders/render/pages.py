@@ -30,6 +30,12 @@ def static_file(name: str) -> bytes:
     return (resources.files("builders") / "static" / name).read_bytes()
 
 
+def branding_files(course: Course) -> dict[str, bytes]:
+    """The institution's logo, published beside the style sheet of every edition."""
+    branding = course.branding
+    return {f"assets/{branding.logo_name}": branding.logo} if branding and branding.logo else {}
+
+
 def lesson_path(lang: str, audience: str, module_id: str, teacher: bool) -> str:
     """Where a lesson page lives inside exports/html/."""
     return f"{lang}/{audience}/{'teacher/' if teacher else ''}{module_id}.html"

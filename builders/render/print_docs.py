@@ -73,6 +73,8 @@ class LessonPrint:
                 header_right=f"{audience} · {self.lang.upper()}",
                 footer_left=footer,
                 accent=branding.colour if branding else "#005a8c",
+                logo=f"branding/{branding.logo_name}" if branding and branding.logo else "",
+                institution=branding.institution.get(self.lang) if branding else "",
             )
         )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from builders.locales import UI
 from builders.model import Course, Lesson, Module
-from builders.render.pages import Runtime, lesson_page, static_file
+from builders.render.pages import Runtime, branding_files, lesson_page, static_file
 
 PACKAGE_ASSETS = ("e4j.css", "quiz.js", "sco.js")
 
@@ -35,7 +35,10 @@ def package_content(
     content = PackageContent()
     for name in PACKAGE_ASSETS:
         content.files[f"assets/{name}"] = static_file(name)
-    content.shared = tuple(f"assets/{name}" for name in PACKAGE_ASSETS)
+    content.files |= branding_files(course)
+    content.shared = tuple(f"assets/{name}" for name in PACKAGE_ASSETS) + tuple(
+        branding_files(course)
+    )
     for module, lesson in pairs:
         quiz = module.quiz(lesson.audience)
         mastery = quiz.pass_mark if quiz else 0
