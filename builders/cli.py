@@ -56,11 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument(
+        "--overlay", action="append", default=[], type=Path, metavar="DIR",
+        help="apply a local adaptation kept in DIR (repeatable; later ones win)",
+    )
+    build.add_argument(
         "--paper", choices=("a4", "letter"), default="a4", help="paper size of PDFs (default a4)"
     )
 
     check = commands.add_parser("check", help="validate the sources without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--overlay", action="append", default=[], type=Path, metavar="DIR",
+        help="check with a local adaptation kept in DIR applied (repeatable)",
+    )
     check.add_argument("--explain", metavar="RULE", help="say what a rule checks, then stop")
 
     commands.add_parser("list", help="modules × audiences × languages, with quiz sizes")

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from builders.load import load_course
 
     try:
-        course, warnings = load_course(root)
+        course, warnings = load_course(root, getattr(args, "overlay", []))
     except CourseError as exc:
         _print_diagnostics(exc.diagnostics, err)
         return EXIT_CONTENT
@@ -124,6 +124,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             force=args.force,
             progress=progress,
             options={"paper": args.paper},
+            overlays=args.overlay,
         )
     except CourseError as exc:
         if progress_bar:

@@ -113,9 +113,14 @@ def code_digest() -> str:
 
 
 def sources_stamp(
-    root: Path, formats: Sequence[str], selection: Selection, options: dict[str, str]
+    root: Path,
+    formats: Sequence[str],
+    selection: Selection,
+    options: dict[str, str],
+    overlays: Sequence[Path] = (),
 ) -> str:
-    """A cheap fingerprint of every source file and the request, for the no-op fast path."""
+    """A cheap fingerprint of every source file (overlays' too) and the request, for the no-op
+    fast path."""
     parts: list[str | bytes] = [
         repr(sorted(options.items())),
         code_digest(),
@@ -124,17 +129,18 @@ def sources_stamp(
         repr(sorted(selection.audiences)),
         repr(sorted(selection.modules)),
     ]
-    config = root / "e4j.toml"
-    parts += [config.read_bytes() if config.is_file() else b"no profile"]
-    for folder in SOURCE_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                if path.is_file() or path.is_symlink():
-                    parts += [
-                        path.relative_to(root).as_posix(),
-                        path.read_bytes() if path.is_file() else b"link",
-                    ]
+    for tree in (root, *overlays):
+        config = tree / "e4j.toml"
+        parts += [str(tree), config.read_bytes() if config.is_file() else b"no profile"]
+        for folder in SOURCE_FOLDERS:
+            base = tree / folder
+            if base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.is_file() or path.is_symlink():
+                        parts += [
+                            path.relative_to(tree).as_posix(),
+                            path.read_bytes() if path.is_file() else b"link",
+                        ]
     return _digest(parts)
 
 
@@ -157,6 +163,7 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     options: dict[str, str] | None = None,
+    overlays: Sequence[Path] = (),
 ) -> BuildReport:
     """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad.
 
@@ -164,14 +171,14 @@ def build(
     """
     options = options or {}
     cache = out / CACHE_DIR
-    stamp = sources_stamp(root, formats, selection, options)
+    stamp = sources_stamp(root, formats, selection, options, overlays)
     if (
         not force
         and _read_json(cache / "stamp.json").get("stamp") == stamp
         and all((out / name).is_dir() for name in formats)
     ):
         return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
-    course, warnings = load_course(root)
+    course, warnings = load_course(root, overlays)
     check_selection(course, selection)
     clean_leftovers(out)
     code = code_digest() + repr(sorted(options.items())) + course.config_digest

@@ -5,12 +5,22 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
-from builders.load.config import read_config
+from builders.load.config import LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
 from builders.load.lesson import LessonContext, read_lesson
+from builders.load.overlay import (
+    Overlay,
+    check_overlay_targets,
+    open_overlays,
+    patch_lesson,
+    patch_quiz,
+    remap,
+)
 from builders.load.quiz import read_quiz
 from builders.load.yaml import YMap, load_yaml
 from builders.model import (
@@ -38,10 +48,12 @@ def digest_bytes(data: bytes) -> str:
 
 
 class _Reader:
-    """Reads files relative to the project root and remembers their digests."""
+    """Reads files relative to the project root (with the overlays applied) and remembers their
+    digests."""
 
-    def __init__(self, root: Path, diags: Diagnostics):
-        self.root, self.diags = root, diags
+    def __init__(self, root: Path, diags: Diagnostics, overlays: tuple[Overlay, ...] = ()):
+        self.root, self.diags, self.overlays = root, diags, overlays
+        self.line_maps: dict[str, list[tuple[str, int]]] = {}
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -89,11 +101,14 @@ class _Reader:
         return as_map(data, SourceLoc(rel), rel, self.diags), digest
 
 
-def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
+def load_course(
+    root: Path, overlay_folders: Sequence[Path] = ()
+) -> tuple[Course, list[Diagnostic]]:
     """Read and validate everything; raise CourseError listing every problem if any is an error."""
     root = root.resolve()
     diags = Diagnostics()
-    reader = _Reader(root, diags)
+    overlays = open_overlays(list(overlay_folders), diags)
+    reader = _Reader(root, diags, overlays)
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",
@@ -114,7 +129,8 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
     ]
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
-    config = read_config(root, languages, diags)
+    check_overlay_targets(root, overlays, diags)
+    config = _read_local_config(root, overlays, languages, diags)
     whole = hashlib.sha256(
         "".join(
             [course_digest, sources.digest, glossary.digest, *(m.digest for m in modules),
@@ -128,9 +144,24 @@ def load_course(root: Path) -> tuple[Course, list[Diagnostic]]:
         from builders.quality import run_quality
 
         diags.items += run_quality(course)
+    diags.items = remap(diags.items, reader.line_maps)
     if diags.errors:
         raise CourseError(diags.sorted())
     return course, diags.sorted()
+
+
+def _read_local_config(
+    root: Path, overlays: tuple[Overlay, ...], languages: tuple[str, ...], diags: Diagnostics
+) -> LocalConfig:
+    """The course's e4j.toml, or the last overlay's, with problems named in the file read."""
+    folder, shown = root, "e4j.toml"
+    for overlay in overlays:
+        if (overlay.folder / "e4j.toml").is_file():
+            folder, shown = overlay.folder, overlay.display("e4j.toml")
+    found = Diagnostics()
+    config = read_config(folder, languages, found)
+    diags.items += [replace(d, loc=replace(d.loc, path=shown)) for d in found.items]
+    return config
 
 
 def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]:
@@ -390,8 +421,14 @@ def _read_module(
         read = reader.text(lesson_path)
         if read is None:
             continue
+        text, lesson_digest = read
+        if reader.overlays:
+            text, line_map, patched = patch_lesson(text, lesson_rel, reader.overlays, diags)
+            if patched:
+                reader.line_maps[lesson_rel] = line_map
+                lesson_digest = digest_bytes((lesson_digest + patched).encode())
         lesson = read_lesson(
-            read[0], lesson_rel, read[1], folder.name, match["audience"], match["lang"], ctx
+            text, lesson_rel, lesson_digest, folder.name, match["audience"], match["lang"], ctx
         )
         if lesson is not None:
             lessons.append(lesson)
@@ -412,6 +449,10 @@ def _read_module(
             quiz_data, quiz_digest = reader.yaml(quiz_path)
             if quiz_data is None:
                 continue
+            if reader.overlays:
+                quiz_data, patched = patch_quiz(quiz_data, quiz_rel, reader.overlays, diags)
+                if patched:
+                    quiz_digest = digest_bytes((quiz_digest + patched).encode())
             quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, folder.name, audience, ctx)
             if quiz is not None:
                 quizzes.append(quiz)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -14,17 +12,11 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from builders.headings import heading_id, slugify
 from builders.load.markdown import markdown_parser
 from builders.locales import UI
 from builders.model import CONTAINERS, Course, Lesson
 from builders.render.typography import typeset
-
-
-def slugify(text: str) -> str:
-    """A readable, deterministic id from a heading (accents folded, lowercase, hyphens)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug or "section"
 
 
 def embedded_name(path: str) -> str:
@@ -165,8 +157,7 @@ class HtmlFragments:
         token = tokens[idx]
         self.state.heading_level = int(token.tag[1])
         text = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
-        text = re.sub(r"\[§[^\]]*\]|\[\[|\]\]", "", text)
-        return f'<{token.tag} id="{self.state.unique_id(slugify(text))}">'
+        return f'<{token.tag} id="{self.state.unique_id(heading_id(text))}">'
 
     def _link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
