@@ -110,3 +110,13 @@ def test_sections_split_outside_code_and_boxes():
     assert [s.ident for s in sections] == [None, "one", "two"]
     assert [len(s.lines) for s in sections] == [1, 7, 2]
 
+
+
+def test_an_overlay_that_is_not_utf8_is_a_located_error(course_copy, tmp_path, run_cli):
+    root = course_copy("full")
+    overlay = tmp_path / "o"
+    (overlay / "modules/demo").mkdir(parents=True)
+    (overlay / "modules/demo/secondary.en.md").write_bytes(b"## Risk factors\n\nCaf\xe9\n")
+    result = run_cli("--root", root, "check", "--overlay", overlay)
+    assert result.code == 1
+    assert f"{overlay}/modules/demo/secondary.en.md:3:1: error[source.encoding]" in result.err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,21 +91,32 @@ def split_sections(lines: list[tuple[str, str, int]]) -> list[Section]:
     return sections
 
 
+def _overlay_texts(overlays: tuple[Overlay, ...], rel: str, diags: Diagnostics
+                   ) -> Iterator[tuple[str, str, str]]:
+    """(shown path, text, digest) of each overlay's version of `rel`, in overlay order."""
+    for overlay in overlays:
+        path = overlay.folder / rel
+        if not path.is_file():
+            continue
+        shown, data = overlay.display(rel), path.read_bytes()
+        try:
+            text = data.decode("utf-8").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            diags.error("source.encoding", "the file is not valid UTF-8",
+                        SourceLoc(shown, line, 1), "save it as UTF-8")
+            continue
+        yield shown, text, hashlib.sha256(data).hexdigest()
+
+
 def patch_lesson(text: str, rel: str, overlays: tuple[Overlay, ...], diags: Diagnostics
                  ) -> tuple[str, list[tuple[str, int]], str]:
     """The lesson with every overlay's sections applied, its line map and the overlays' digest."""
     lines = [(line, rel, number) for number, line in enumerate(text.split("\n"), start=1)]
     digests = []
-    for overlay in overlays:
-        patch_path = overlay.folder / rel
-        if not patch_path.is_file():
-            continue
-        shown = overlay.display(rel)
-        data = patch_path.read_bytes()
-        digests.append(hashlib.sha256(data).hexdigest())
-        patch = [(line, shown, number) for number, line in
-                 enumerate(data.decode("utf-8", errors="replace").replace("\r\n", "\n")
-                           .split("\n"), start=1)]
+    for shown, patch_text, digest in _overlay_texts(overlays, rel, diags):
+        digests.append(digest)
+        patch = [(line, shown, n) for n, line in enumerate(patch_text.split("\n"), start=1)]
         lines = _apply(split_sections(lines), split_sections(patch), shown, diags)
     merged = "\n".join(line for line, _, _ in lines)
     return merged, [(path, number) for _, path, number in lines], "".join(digests)
@@ -148,14 +160,9 @@ def patch_quiz(data: YMap, rel: str, overlays: tuple[Overlay, ...], diags: Diagn
                ) -> tuple[YMap, str]:
     """The quiz with every overlay's `drop:` and `add:` applied, and the overlays' digest."""
     digests = []
-    for overlay in overlays:
-        path = overlay.folder / rel
-        if not path.is_file():
-            continue
-        shown = overlay.display(rel)
-        raw = path.read_bytes()
-        digests.append(hashlib.sha256(raw).hexdigest())
-        loaded = load_yaml(raw.decode("utf-8", errors="replace"), shown, diags)
+    for shown, patch_text, digest in _overlay_texts(overlays, rel, diags):
+        digests.append(digest)
+        loaded = load_yaml(patch_text, shown, diags)
         patch = as_map(loaded, SourceLoc(shown), "a quiz overlay", diags) if loaded else None
         if patch is None:
             continue
