@@ -164,6 +164,7 @@ class Lesson:
     body_offset: int = 0  # lines before the Markdown body (front matter), for token.map
     waivers: tuple[Waiver, ...] = ()
     source: str = field(default="", repr=False, compare=False)  # the whole file, as written
+    local_refs: tuple[tuple[str, SourceLoc], ...] = ()  # [[local:key]] and where each is
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,14 @@ class Profile:
     country: str
     verified_on: str
     contacts: tuple[HelpContact, ...]
+    facts: tuple[tuple[str, Localized], ...] = ()  # [profile.local]: key -> text per language
+
+    def fact(self, key: str, lang: str) -> str | None:
+        """The text that fills `[[local:key]]`, or None when the profile does not give it."""
+        for name, text in self.facts:
+            if name == key:
+                return text.get(lang)
+        return None
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,54 @@ def test_a_logo_must_stay_in_the_branding_folder(course_copy, run_cli):
     (root / "e4j.toml").write_text(BRANDING + 'logo = "../outside.png"\n', encoding="utf-8")
     result = run_cli("--root", root, "check")
     assert result.code == 1 and "is not inside the branding/ folder" in result.err
+
+
+def _with_placeholders(root):
+    for lang, sentence in (("en", "In our country, [[local:labour-inspectorate]] checks work "
+                                  "places."),
+                           ("fr", "Chez nous, [[local:labour-inspectorate]] contrôle les lieux "
+                                  "de travail.")):
+        lesson = root / f"modules/demo/secondary.{lang}.md"
+        text = lesson.read_text(encoding="utf-8")
+        anchor = "[§30].\n"
+        lesson.write_text(text.replace(anchor, anchor + "\n" + sentence + "\n", 1),
+                          encoding="utf-8")
+
+
+def test_local_placeholders_are_filled_by_the_profile_or_marked(course_copy, run_cli):
+    root = course_copy("full")
+    _with_placeholders(root)
+    course, _ = load_course(root)
+    page = get_builder("html").build(course)["en/secondary/demo.html"].decode()
+    assert '<mark class="local-missing">[to adapt locally: labour-inspectorate]</mark>' in page
+    (root / "e4j.toml").write_text(PROFILE, encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    line = next(n for n, text in enumerate(
+        (root / "modules/demo/secondary.en.md").read_text().splitlines(), 1) if "local:" in text)
+    assert (f"modules/demo/secondary.en.md:{line}:17: error[lesson.local-missing]: the profile "
+            "gives no text for [[local:labour-inspectorate]]") in result.err
+    (root / "e4j.toml").write_text(PROFILE.replace("\n[[profile.help]]", """
+[profile.local]
+labour-inspectorate.en = "the Freedonia Labour Inspectorate"
+labour-inspectorate.fr = "l’Inspection du travail de Freedonia"
+
+[[profile.help]]""", 1), encoding="utf-8")
+    course, _ = load_course(root)
+    page = get_builder("html").build(course)["fr/secondary/demo.html"].decode()
+    assert '<span class="local-fact">l’Inspection du travail de Freedonia</span>' in page
+    pdf = get_builder("pdf")
+    job = next(j for j in pdf.plan(course) if j.lang == "en")
+    handout = pdf.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"]
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handout)).pages)
+    assert "the Freedonia Labour Inspectorate checks" in " ".join(text.split())
+
+
+def test_local_placeholders_stay_out_of_quizzes(course_copy, run_cli):
+    root = course_copy("full")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    text = quiz.read_text(encoding="utf-8")
+    opening = text.index('en: "', text.index("prompt:")) + len('en: "')
+    quiz.write_text(text[:opening] + "[[local:help-line]] " + text[opening:], encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1 and "error[quiz.local]" in result.err

@@ -18,6 +18,7 @@ from builders.model import Branding, HelpContact, Localized, Profile
 CONFIG = "e4j.toml"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOCAL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MIN_CONTRAST = 4.5
 LOGO_FOLDER = "branding"
 LOGO_LIMIT = 200_000
@@ -81,10 +82,10 @@ def _profile(profile: dict, text: str, languages: tuple[str, ...], diags: Diagno
              ) -> Profile:
     where = _line_of(text, "profile")
     for key in profile:
-        if key not in ("country", "verified_on", "help"):
+        if key not in ("country", "verified_on", "help", "local"):
             diags.error("config.unknown-key", f"unknown key '{key}' in [profile]",
                         SourceLoc(CONFIG, _line_of(text, key, where), 1),
-                        "use country, verified_on and [[profile.help]]")
+                        "use country, verified_on, [[profile.help]] and [profile.local]")
     country = str(profile.get("country", "")).strip()
     verified = profile.get("verified_on", "")
     verified = verified.isoformat() if isinstance(verified, datetime.date) else str(verified)
@@ -106,7 +107,16 @@ def _profile(profile: dict, text: str, languages: tuple[str, ...], diags: Diagno
         contact = _contact(entry, languages, diags, line)
         if contact:
             contacts.append(contact)
-    return Profile(country, verified, tuple(contacts))
+    facts = []
+    local = profile.get("local", {})
+    local_line = _line_of(text, "profile.local", where)
+    for key, value in (local.items() if isinstance(local, dict) else []):
+        line = _line_of(text, key, local_line)
+        if not LOCAL_KEY.match(key):
+            diags.error("config.local-key", f"'{key}' is not a placeholder name",
+                        SourceLoc(CONFIG, line, 1), "use lowercase letters, digits and hyphens")
+        facts.append((key, _localized(value, languages, key, diags, line)))
+    return Profile(country, verified, tuple(contacts), tuple(facts))
 
 
 def _luminance(colour: str) -> float:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
-from builders.load.config import LocalConfig, read_config
+from builders.load.config import LOCAL_KEY, LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
 from builders.load.lesson import LessonContext, read_lesson
 from builders.load.overlay import (
@@ -131,6 +131,7 @@ def load_course(
     modules.sort(key=lambda m: (m.order, m.id))
     check_overlay_targets(root, overlays, diags)
     config = _read_local_config(root, overlays, languages, diags)
+    _check_local_refs(modules, config, diags)
     whole = hashlib.sha256(
         "".join(
             [course_digest, sources.digest, glossary.digest, *(m.digest for m in modules),
@@ -148,6 +149,22 @@ def load_course(
     if diags.errors:
         raise CourseError(diags.sorted())
     return course, diags.sorted()
+
+
+def _check_local_refs(modules: list[Module], config: LocalConfig, diags: Diagnostics) -> None:
+    """Every [[local:key]] has a well-formed name and, when a profile is used, a text."""
+    profile = config.profile
+    for module in modules:
+        for lesson in module.lessons:
+            for key, loc in lesson.local_refs:
+                if not LOCAL_KEY.match(key):
+                    diags.error("lesson.local-key", f"'{key}' is not a placeholder name", loc,
+                                "write [[local:labour-inspectorate]]: lowercase and hyphens")
+                elif profile is not None and profile.fact(key, lesson.lang) is None:
+                    diags.error("lesson.local-missing",
+                                f"the profile gives no text for [[local:{key}]]", loc,
+                                f"add {key} = {{ en = \"…\", fr = \"…\" }} under "
+                                "[profile.local] in e4j.toml")
 
 
 def _read_local_config(

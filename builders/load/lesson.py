@@ -109,6 +109,7 @@ def read_lesson(
         body_offset=body_offset,
         waivers=read_waivers(fields),
         source=text,
+        local_refs=tuple(scan.local_refs),
     )
 
 
@@ -184,6 +185,7 @@ class _BodyScan:
         self.path, self.lines, self.offset, self.ctx = path, lines, offset, ctx
         self.citation_locs: list[tuple[str, SourceLoc]] = []
         self.terms: list[str] = []
+        self.local_refs: list[tuple[str, SourceLoc]] = []
         self.images: list[str] = []
         self.heading_level = 1
 
@@ -264,6 +266,9 @@ class _BodyScan:
                 self._citation(token, child)
             elif child.type == "term":
                 self._term(token, child)
+            elif child.type == "local":
+                loc = self.loc_in(token, child.content, child.meta["offset"])
+                self.local_refs.append((child.meta["id"], loc))
             elif child.type == "image":
                 self._image(token, child)
 

@@ -24,6 +24,7 @@ CITATION_ITEM = re.compile(
     r"(?:\s*[–-]\s*§?\s*(?:(?P<num2>[1-9][0-9]*)(?:\((?P<letter2>[a-z])\))?|\((?P<letter3>[a-z])\)))?$"
 )
 TERM = re.compile(r"\[\[([^\[\]|\n]{1,80})(?:\|([^\[\]\n]{1,200}))?\]\]")
+LOCAL_PREFIX = "local:"  # [[local:labour-inspectorate]]: a fact the localisation profile gives
 
 
 def is_safe_link(url: str) -> bool:
@@ -82,10 +83,12 @@ def _term_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        token = state.push("term", "", 0)
+        ident = match[1].strip()
+        local = ident.startswith(LOCAL_PREFIX)
+        token = state.push("local" if local else "term", "", 0)
         token.content = match[0]
         token.meta = {
-            "id": match[1].strip(),
+            "id": ident.removeprefix(LOCAL_PREFIX).strip() if local else ident,
             "label": (match[2] or "").strip(),
             "offset": state.pos,
         }

@@ -284,6 +284,11 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
                     path = check_image(src, child.content, loc, ctx)
                     if path:
                         ctx.found_images.append(path)
+                elif child.type == "local":
+                    ctx.diags.error(
+                        "quiz.local", "[[local:…]] placeholders are for lessons, not quizzes",
+                        loc, "write the fact into the question, or ask about the lesson",
+                    )
                 elif child.type == "term" and child.meta["id"] not in ctx.term_ids:
                     ctx.diags.error(
                         "glossary.unknown-term",

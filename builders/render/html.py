@@ -83,6 +83,7 @@ class HtmlFragments:
         rules["text"] = self._text
         rules["citation"] = self._citation
         rules["term"] = self._term
+        rules["local"] = self._local_fact
         rules["image"] = self._image
         rules["heading_open"] = self._heading_open
         rules["link_open"] = self._link_open
@@ -141,6 +142,17 @@ class HtmlFragments:
                 f'title="{escape(definition)}">{escape(label)}</abbr>'
             )
         return f'<a class="term" href="#term-{escape(ident)}">{escape(label)}</a>'
+
+    def _local_fact(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+                    ) -> str:
+        """A fact of the localisation profile, or a marked gap for the local team to fill."""
+        key = tokens[idx].meta["id"]
+        profile = self.course.profile
+        text = profile.fact(key, self.state.lang) if profile else None
+        if text is None:
+            missing = escape(self.ui("local_fact_missing", name=key))
+            return f'<mark class="local-missing">{missing}</mark>'
+        return f'<span class="local-fact">{escape(text)}</span>'
 
     def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]

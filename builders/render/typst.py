@@ -164,6 +164,15 @@ class TypstFragments:
                 term = self.course.glossary.by_id.get(ident)
                 label = child.meta["label"] or (term.term.get(self.lang) if term else ident)
                 out.append(f"#emph[{typ_text(label, self.lang)}]")
+            elif kind == "local":
+                profile = self.course.profile
+                key = child.meta["id"]
+                fact = profile.fact(key, self.lang) if profile else None
+                if fact is None:
+                    gap = self.ui("local_fact_missing", name=key)
+                    out.append(f"#highlight[{typ_text(gap, self.lang)}]")
+                else:
+                    out.append(typ_text(fact, self.lang))
             elif kind == "image":
                 path = str(child.attrs.get("src", ""))
                 name = embedded_name(path)
