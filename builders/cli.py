@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the HTML edition, rebuilt as you edit")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     serve.add_argument("--out", type=Path, help="output folder (default: ROOT/exports)")
+    serve.add_argument(
+        "--overlay", action="append", default=[], type=Path, metavar="DIR",
+        help="preview with a local adaptation kept in DIR applied (repeatable)",
+    )
 
     new = commands.add_parser("new", help="start a module, lesson or quiz for e4j check to guide")
     new.add_argument("kind", choices=("module", "lesson", "quiz"))

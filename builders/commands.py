@@ -24,7 +24,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "serve":
         from builders.serve import serve_forever
 
-        serve_forever(root, (args.out or root / "exports").resolve(), args.port, out.print)
+        serve_forever(
+            root, (args.out or root / "exports").resolve(), args.port, out.print, args.overlay
+        )
         return EXIT_OK
     if args.command == "new":
         return _new(args, root, out, err)

@@ -8,6 +8,7 @@ import html
 import http.server
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic
@@ -24,8 +25,8 @@ RELOAD = (
 class Preview:
     """Builds the HTML edition into `out` and keeps it current while sources change."""
 
-    def __init__(self, root: Path, out: Path):
-        self.root, self.out = root, out
+    def __init__(self, root: Path, out: Path, overlays: Sequence[Path] = ()):
+        self.root, self.out, self.overlays = root, out, tuple(overlays)
         self.version = 0
         self.problems: list[Diagnostic] = []
         self.lock = threading.Lock()
@@ -33,9 +34,11 @@ class Preview:
         self._signature = self._sources()
 
     def _sources(self) -> tuple:
-        paths = [self.root / "e4j.toml"]
-        for folder in SOURCE_FOLDERS:
-            paths += sorted((self.root / folder).rglob("*"))
+        paths = []
+        for tree in (self.root, *self.overlays):
+            paths.append(tree / "e4j.toml")
+            for folder in SOURCE_FOLDERS:
+                paths += sorted((tree / folder).rglob("*"))
         return tuple(
             (str(path), stat.st_mtime_ns, stat.st_size)
             for path in paths
@@ -44,7 +47,7 @@ class Preview:
 
     def rebuild(self) -> None:
         try:
-            build(self.root, self.out, ["html"])
+            build(self.root, self.out, ["html"], overlays=self.overlays)
             problems: list[Diagnostic] = []
         except CourseError as exc:
             problems = exc.diagnostics
@@ -105,10 +108,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def start(
-    root: Path, out: Path, port: int = 8000
+    root: Path, out: Path, port: int = 8000, overlays: Sequence[Path] = ()
 ) -> tuple[Preview, http.server.ThreadingHTTPServer]:
     """Build once, then serve on 127.0.0.1:`port` (0: any free port) and watch in the background."""
-    preview = Preview(root, out)
+    preview = Preview(root, out, overlays)
     preview.rebuild()
     handler = type("Handler", (_Handler,), {"preview": preview})
     server = http.server.ThreadingHTTPServer(
@@ -119,8 +122,8 @@ def start(
     return preview, server
 
 
-def serve_forever(root: Path, out: Path, port: int, say) -> None:
-    preview, server = start(root, out, port)
+def serve_forever(root: Path, out: Path, port: int, say, overlays: Sequence[Path] = ()) -> None:
+    preview, server = start(root, out, port, overlays)
     say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ — Ctrl-C to stop")
     try:
         while True:

@@ -71,3 +71,25 @@ def test_preview_rebuilds_on_change_and_shows_problems(course_copy):
         preview.stop.set()
         server.shutdown()
         server.server_close()
+
+
+def test_preview_follows_an_overlay(course_copy, tmp_path):
+    root = course_copy("full")
+    overlay = tmp_path / "local"
+    (overlay / "modules/demo").mkdir(parents=True)
+    patch = overlay / "modules/demo/secondary.en.md"
+    patch.write_text("## Who is most affected\n\nLocal text, first draft [§30].\n")
+    (overlay / "modules/demo/secondary.fr.md").write_text(
+        "## Qui est le plus touché\n\nTexte local [§30].\n")
+    preview, server = start(root, root / "exports", port=0, overlays=[overlay])
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert "Local text, first draft" in _get(base + "/en/secondary/demo.html")
+        version = _get(base + VERSION_PATH)
+        patch.write_text(patch.read_text().replace("first draft", "second draft"))
+        _wait_for_version(base, version)
+        assert "Local text, second draft" in _get(base + "/en/secondary/demo.html")
+    finally:
+        preview.stop.set()
+        server.shutdown()
+        server.server_close()
