@@ -30,6 +30,7 @@ CACHE_DIR = ".e4j-cache"
 WORKERS = max(2, os.cpu_count() or 2)
 PACKAGE_DIR = Path(__file__).parent
 SOURCE_FOLDERS = ("modules", "quizzes", "branding")
+TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,9 @@ def sources_stamp(
         repr(sorted(selection.modules)),
     ]
     for tree in (root, *overlays):
-        config = tree / "e4j.toml"
-        parts += [str(tree), config.read_bytes() if config.is_file() else b"no profile"]
+        parts.append(str(tree))
+        for name in TOP_LEVEL_SOURCES:
+            parts.append((tree / name).read_bytes() if (tree / name).is_file() else b"none")
         for folder in SOURCE_FOLDERS:
             base = tree / folder
             if base.is_dir():

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic
-from builders.pipeline import SOURCE_FOLDERS, build
+from builders.pipeline import SOURCE_FOLDERS, TOP_LEVEL_SOURCES, build
 
 VERSION_PATH = "/__e4j__/version"
 RELOAD = (
@@ -36,7 +36,7 @@ class Preview:
     def _sources(self) -> tuple:
         paths = []
         for tree in (self.root, *self.overlays):
-            paths.append(tree / "e4j.toml")
+            paths += [tree / name for name in TOP_LEVEL_SOURCES]
             for folder in SOURCE_FOLDERS:
                 paths += sorted((tree / folder).rglob("*"))
         return tuple(

@@ -121,3 +121,19 @@ def test_an_overlay_that_is_not_utf8_is_a_located_error(course_copy, tmp_path, r
     result = run_cli("--root", root, "check", "--overlay", overlay)
     assert result.code == 1
     assert f"{overlay}/modules/demo/secondary.en.md:3:1: error[source.encoding]" in result.err
+
+
+def test_an_overlay_orders_the_modules(tmp_path, run_cli):
+    overlay = tmp_path / "order"
+    overlay.mkdir()
+    (overlay / "order.yaml").write_text("modules: [recruitment, root-causes]\n")
+    out = tmp_path / "exports"
+    built = run_cli("--root", PROJECT, "build", "--overlay", overlay, "--out", out,
+                    "--format", "html", "--lang", "en", "--audience", "secondary")
+    assert built.code == 0, built.err
+    index = (out / "html/en/secondary/index.html").read_text()
+    assert index.index("recruitment.html") < index.index("root-causes.html")
+    (overlay / "order.yaml").write_text("modules: [recruitment, no-such]\n")
+    wrong = run_cli("--root", PROJECT, "check", "--overlay", overlay)
+    assert wrong.code == 1
+    assert f"{overlay}/order.yaml:1:24: error[overlay.order]: the course has no module" in wrong.err

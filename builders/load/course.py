@@ -20,6 +20,7 @@ from builders.load.overlay import (
     patch_lesson,
     patch_quiz,
     remap,
+    reorder_modules,
 )
 from builders.load.quiz import read_quiz
 from builders.load.yaml import YMap, load_yaml
@@ -129,6 +130,7 @@ def load_course(
     ]
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
+    modules = reorder_modules(modules, overlays, diags)
     check_overlay_targets(root, overlays, diags)
     config = _read_local_config(root, overlays, languages, diags)
     _check_local_refs(modules, config, diags)

@@ -4,7 +4,8 @@ An overlay folder mirrors the course: `modules/<module>/<audience>.<lang>.md` ho
 that replace the lesson's section with the same heading id or are added before the section that
 closes with the local-help box;
 `quizzes/<module>/<audience>.yaml` holds `add:` (questions) and `drop:` (question ids); `e4j.toml`
-replaces the course's. Merged lessons keep a line map, so every problem is reported in the file
+replaces the course's; `order.yaml` (`modules: [id, …]`) teaches the listed modules first, in
+that order. Merged lessons keep a line map, so every problem is reported in the file
 and on the line where it was written.
 """
 
@@ -16,11 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builders.diagnostics import Diagnostic, Diagnostics, SourceLoc
+from builders.diagnostics import Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.headings import heading_id
 from builders.load.fields import as_map
 from builders.load.yaml import YMap, YSeq, load_yaml
+from builders.model import Module
 
+ORDER_FILE = "order.yaml"
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 CONTAINER_OPEN = re.compile(r"^\s*:{3,}\s*\S")
 CONTAINER_CLOSE = re.compile(r"^\s*:{3,}\s*$")
@@ -141,6 +144,28 @@ def _apply(base: list[Section], patch: list[Section], shown: str, diags: Diagnos
     at = closing[-1] if closing and closing[-1] > 0 else len(base)
     base[at:at] = added
     return [line for section in base for line in section.lines]
+
+
+def reorder_modules(modules: list[Module], overlays: tuple[Overlay, ...], diags: Diagnostics
+                    ) -> list[Module]:
+    """The last overlay's `order.yaml` (`modules: [id, …]`) puts those modules first."""
+    for overlay in reversed(overlays):
+        for shown, text, _ in _overlay_texts((overlay,), ORDER_FILE, diags):
+            data = load_yaml(text, shown, diags)
+            top = as_map(data, SourceLoc(shown), "order.yaml", diags) if data else None
+            listed = top.get("modules") if top else None
+            if not isinstance(listed, YSeq):
+                diags.error("overlay.order", "order.yaml needs a list: modules: [id, …]",
+                            SourceLoc(shown), "list module ids in the order to teach them")
+                return modules
+            by_id = {m.id: m for m in modules}
+            for position, ident in enumerate(listed):
+                if str(ident) not in by_id:
+                    diags.error("overlay.order", f"the course has no module '{ident}'",
+                                listed.loc_of(position), did_you_mean(str(ident), by_id))
+            first = [by_id[str(i)] for i in dict.fromkeys(listed) if str(i) in by_id]
+            return first + [m for m in modules if m not in first]
+    return modules
 
 
 def remap(items: list[Diagnostic], maps: dict[str, list[tuple[str, int]]]) -> list[Diagnostic]:
