@@ -137,3 +137,12 @@ def test_an_overlay_orders_the_modules(tmp_path, run_cli):
     wrong = run_cli("--root", PROJECT, "check", "--overlay", overlay)
     assert wrong.code == 1
     assert f"{overlay}/order.yaml:1:24: error[overlay.order]: the course has no module" in wrong.err
+
+
+def test_front_matter_is_never_split():
+    from builders.load.overlay import split_sections
+
+    text = ["---", "title: T", "## a YAML comment", "---", "", "## Body"]
+    sections = split_sections([(line, "x.md", n) for n, line in enumerate(text, 1)], skip=4)
+    assert [s.ident for s in sections] == [None, "body"]
+    assert len(sections[0].lines) == 5

@@ -20,6 +20,7 @@ from pathlib import Path
 from builders.diagnostics import Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.headings import heading_id
 from builders.load.fields import as_map
+from builders.load.lesson import split_front_matter
 from builders.load.yaml import YMap, YSeq, load_yaml
 from builders.model import Module
 
@@ -74,11 +75,12 @@ def check_overlay_targets(root: Path, overlays: tuple[Overlay, ...], diags: Diag
                                 "name the file exactly as the course's lesson or quiz")
 
 
-def split_sections(lines: list[tuple[str, str, int]]) -> list[Section]:
-    """Top-level `## ` sections (not inside code fences or `:::` boxes)."""
-    sections = [Section(None)]
+def split_sections(lines: list[tuple[str, str, int]], skip: int = 0) -> list[Section]:
+    """Top-level `## ` sections (not inside code fences or `:::` boxes); the first `skip` lines
+    (a lesson's front matter) always belong to the opening part."""
+    sections = [Section(None, lines[:skip])]
     fence, depth = "", 0
-    for text, path, line in lines:
+    for text, path, line in lines[skip:]:
         if fence:
             if text.strip().startswith(fence):
                 fence = ""
@@ -116,11 +118,13 @@ def patch_lesson(text: str, rel: str, overlays: tuple[Overlay, ...], diags: Diag
                  ) -> tuple[str, list[tuple[str, int]], str]:
     """The lesson with every overlay's sections applied, its line map and the overlays' digest."""
     lines = [(line, rel, number) for number, line in enumerate(text.split("\n"), start=1)]
+    parts = split_front_matter(text)
+    front = parts[3] if parts else 0
     digests = []
     for shown, patch_text, digest in _overlay_texts(overlays, rel, diags):
         digests.append(digest)
         patch = [(line, shown, n) for n, line in enumerate(patch_text.split("\n"), start=1)]
-        lines = _apply(split_sections(lines), split_sections(patch), shown, diags)
+        lines = _apply(split_sections(lines, front), split_sections(patch), shown, diags)
     merged = "\n".join(line for line, _, _ in lines)
     return merged, [(path, number) for _, path, number in lines], "".join(digests)
 
