@@ -35,6 +35,8 @@ def test_the_example_overlay_adds_a_section_a_question_and_a_profile(tmp_path, r
     assert 'id="le-travail-saisonnier-dans-notre-region"' in french
     assert "EXAMPLE-0000" in english and "Freedonia (fictional example)" in french
     assert '<span class="local-fact">the Freedonia Seasonal Work Office</span>' in english
+    workshop = (out / "html/fr/labour-inspectors/forced-labour-indicators.html").read_text()
+    assert "le Protocole d’orientation de Freedonia (exemple fictif)" in workshop
     bank = (out / "moodle_xml/fr/e4j-root-causes-secondary-fr.xml").read_text()
     assert "fr-rc-sec-harvest" in bank and "Une travailleuse part" in bank
     assert {name: tree_bytes(PROJECT / name) for name in ("modules", "quizzes")} == upstream
