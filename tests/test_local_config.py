@@ -213,3 +213,15 @@ def test_local_placeholders_stay_out_of_quizzes(course_copy, run_cli):
     quiz.write_text(text[:opening] + "[[local:help-line]] " + text[opening:], encoding="utf-8")
     result = run_cli("--root", root, "check")
     assert result.code == 1 and "error[quiz.local]" in result.err
+
+
+def test_unknown_keys_in_e4j_toml_are_named_where_they_stand(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(
+        PROFILE.replace('country = "Freedonia"', 'country = "Freedonia"\nbogus = 1')
+        + BRANDING.replace("[branding]", "[branding]\nfoo = 1") + "[other]\n", encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "e4j.toml:3:1: error[config.unknown-key]: unknown key 'bogus' in [profile]" in result.err
+    assert "unknown key 'foo' in [branding]" in result.err
+    assert "error[config.unknown-key]: unknown table or key 'other'" in result.err

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,34 +59,35 @@ def read_config(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> L
         diags.error("config.syntax", f"TOML syntax error: {str(exc).split(' (at')[0]}",
                     SourceLoc(CONFIG, line, col), "see docs/adapting.md for the format")
         return LocalConfig()
-    for key in config:
-        if key not in ("profile", "branding"):
-            diags.error("config.unknown-key", f"unknown table or key '{key}'",
-                        SourceLoc(CONFIG, _line_of(text, key), 1),
-                        "e4j.toml knows [profile] and [branding]")
+    _reject_unknown(config, ("profile", "branding"), "table or key '{}'",
+                    "e4j.toml knows [profile] and [branding]", lambda key: _line_of(text, key),
+                    diags)
     profile = config.get("profile")
     branding = config.get("branding")
+    brand = (_branding(branding, text, languages, diags, root)
+             if isinstance(branding, dict) else None)
     return LocalConfig(
         _profile(profile, text, languages, diags) if isinstance(profile, dict) else None,
-        _branding(branding, text, languages, diags, root) if isinstance(branding, dict) else None,
-        hashlib.sha256(data + _logo_bytes(root, branding)).hexdigest()[:20],
+        brand,
+        hashlib.sha256(data + (brand.logo if brand else b"")).hexdigest()[:20],
     )
 
 
-def _logo_bytes(root: Path, branding: Any) -> bytes:
-    logo = branding.get("logo") if isinstance(branding, dict) else None
-    path = root / str(logo) if logo else None
-    return path.read_bytes() if path and path.is_file() and not path.is_symlink() else b""
+def _reject_unknown(table: dict, allowed: tuple[str, ...], what: str, hint: str,
+                    line_of: Callable[[str], int], diags: Diagnostics) -> None:
+    """One error per key of `table` that is not `allowed`; `what` names it ("key '{}' in …")."""
+    for key in table:
+        if key not in allowed:
+            diags.error("config.unknown-key", "unknown " + what.format(key),
+                        SourceLoc(CONFIG, line_of(key), 1), hint)
 
 
 def _profile(profile: dict, text: str, languages: tuple[str, ...], diags: Diagnostics
              ) -> Profile:
     where = _line_of(text, "profile")
-    for key in profile:
-        if key not in ("country", "verified_on", "help", "local"):
-            diags.error("config.unknown-key", f"unknown key '{key}' in [profile]",
-                        SourceLoc(CONFIG, _line_of(text, key, where), 1),
-                        "use country, verified_on, [[profile.help]] and [profile.local]")
+    _reject_unknown(profile, ("country", "verified_on", "help", "local"), "key '{}' in [profile]",
+                    "use country, verified_on, [[profile.help]] and [profile.local]",
+                    lambda key: _line_of(text, key, where), diags)
     country = str(profile.get("country", "")).strip()
     verified = profile.get("verified_on", "")
     verified = verified.isoformat() if isinstance(verified, datetime.date) else str(verified)
@@ -136,11 +138,9 @@ def contrast_with_white(colour: str) -> float:
 def _branding(branding: dict, text: str, languages: tuple[str, ...], diags: Diagnostics,
               root: Path) -> Branding:
     where = _line_of(text, "branding")
-    for key in branding:
-        if key not in ("institution", "attribution", "colour", "logo"):
-            diags.error("config.unknown-key", f"unknown key '{key}' in [branding]",
-                        SourceLoc(CONFIG, _line_of(text, key, where), 1),
-                        "use institution, attribution, colour and logo")
+    _reject_unknown(branding, ("institution", "attribution", "colour", "logo"),
+                    "key '{}' in [branding]", "use institution, attribution, colour and logo",
+                    lambda key: _line_of(text, key, where), diags)
     institution = _localized(branding.get("institution"), languages, "institution", diags,
                              _line_of(text, "institution", where))
     attribution = _localized(branding.get("attribution"), languages, "attribution", diags,
@@ -209,10 +209,8 @@ def _contact(entry: Any, languages: tuple[str, ...], diags: Diagnostics, line: i
              ) -> HelpContact | None:
     if not isinstance(entry, dict):
         return None
-    for key in entry:
-        if key not in ("name", "contact", "notes"):
-            diags.error("config.unknown-key", f"unknown key '{key}' in a help contact",
-                        SourceLoc(CONFIG, line, 1), "use name, contact and notes")
+    _reject_unknown(entry, ("name", "contact", "notes"), "key '{}' in a help contact",
+                    "use name, contact and notes", lambda key: line, diags)
     contact = str(entry.get("contact", "")).strip()
     if not contact:
         diags.error("config.empty", "a help contact needs 'contact' (a number, address or "
