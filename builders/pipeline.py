@@ -130,20 +130,23 @@ def sources_stamp(
         repr(sorted(selection.audiences)),
         repr(sorted(selection.modules)),
     ]
-    for tree in (root, *overlays):
-        parts.append(str(tree))
-        for name in TOP_LEVEL_SOURCES:
-            parts.append((tree / name).read_bytes() if (tree / name).is_file() else b"none")
-        for folder in SOURCE_FOLDERS:
-            base = tree / folder
-            if base.is_dir():
-                for path in sorted(base.rglob("*")):
-                    if path.is_file() or path.is_symlink():
-                        parts += [
-                            path.relative_to(tree).as_posix(),
-                            path.read_bytes() if path.is_file() else b"link",
-                        ]
+    for path in source_paths(root, overlays):
+        if path.is_file():
+            parts += [str(path), path.read_bytes()]
+        elif path.is_symlink():
+            parts += [str(path), b"link"]
     return _digest(parts)
+
+
+def source_paths(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:
+    """Where the sources of a build may be (course, then overlays): the top-level files, whether
+    or not they exist, and everything below the source folders."""
+    paths: list[Path] = []
+    for tree in (root, *overlays):
+        paths += [tree / name for name in TOP_LEVEL_SOURCES]
+        for folder in SOURCE_FOLDERS:
+            paths += sorted((tree / folder).rglob("*"))
+    return paths
 
 
 def _read_json(path: Path) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic
-from builders.pipeline import SOURCE_FOLDERS, TOP_LEVEL_SOURCES, build
+from builders.pipeline import build, source_paths
 
 VERSION_PATH = "/__e4j__/version"
 RELOAD = (
@@ -34,14 +34,9 @@ class Preview:
         self._signature = self._sources()
 
     def _sources(self) -> tuple:
-        paths = []
-        for tree in (self.root, *self.overlays):
-            paths += [tree / name for name in TOP_LEVEL_SOURCES]
-            for folder in SOURCE_FOLDERS:
-                paths += sorted((tree / folder).rglob("*"))
         return tuple(
             (str(path), stat.st_mtime_ns, stat.st_size)
-            for path in paths
+            for path in source_paths(self.root, self.overlays)
             if path.is_file() and (stat := path.stat())
         )
 
