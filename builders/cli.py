@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print what would be written, write nothing"
     )
     commands.add_parser("formats", help="the output formats this version can build")
+    reference = commands.add_parser("reference", help="print a source-format reference (Markdown)")
+    reference.add_argument("kind", choices=("quiz",))
 
     serve = commands.add_parser("serve", help="preview the HTML edition, rebuilt as you edit")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")

@@ -19,6 +19,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     root = args.root.resolve()
     if args.command == "formats":
         return _formats(out)
+    if args.command == "reference":
+        from builders.reference import quiz_reference
+
+        out.print(quiz_reference(), end="", markup=False)
+        return EXIT_OK
     if args.command == "build":
         return _build(args, root, out, err)
     if args.command == "serve":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,11 @@ LOCALES = Path(__file__).parent / "locales"
 FALLBACK = "en"
 
 
+_course_strings: dict[str, dict[str, Any]] = {}
+
+
 @cache
-def _load(lang: str) -> dict[str, Any]:
+def shipped_strings(lang: str) -> dict[str, Any]:
     path = LOCALES / f"{lang}.yaml"
     if not path.is_file():
         return {}
@@ -21,29 +25,35 @@ def _load(lang: str) -> dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
-def has_locale(lang: str) -> bool:
-    return (LOCALES / f"{lang}.yaml").is_file()
+def use_course_strings(interface: tuple[tuple[str, str], ...]) -> None:
+    """Use the strings the course or its overlays give (`Course.interface`: language and JSON)
+    before the shipped ones, until the next call."""
+    _course_strings.clear()
+    _course_strings.update((lang, json.loads(text)) for lang, text in interface)
 
 
 class UI:
-    """Looks up interface strings in one language, falling back to English for missing ones."""
+    """Looks up interface strings in one language: the course's own, then the shipped ones, then
+    English."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.strings = _load(lang)
-        self.fallback = _load(FALLBACK)
+        self.layers = (_course_strings.get(lang, {}), shipped_strings(lang),
+                       shipped_strings(FALLBACK))
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._lookup(self.strings, key)
-        if text is None:
-            text = self._lookup(self.fallback, key)
+        text = self._first(key)
         if text is None:
             raise KeyError(f"no interface string '{key}'")
         return str(text).format(**values) if values else str(text)
 
+    def _first(self, key: str) -> Any:
+        return next((found for strings in self.layers
+                     if (found := self._lookup(strings, key)) is not None), None)
+
     def plural(self, key: str, n: float) -> str:
         """`key.one` or `key.other`, as the language's `plural_one` list decides."""
-        singular = self._lookup(self.strings, "plural_one") or [1]
+        singular = self._first("plural_one") or [1]
         count = f"{n:g}"
         form = "one" if n in singular else "other"
         return self(f"{key}.{form}", n=count)

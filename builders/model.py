@@ -331,7 +331,8 @@ class Course:
     digest: str
     profile: Profile | None = None
     branding: Branding | None = None
-    config_digest: str = ""
+    config_digest: str = ""  # of e4j.toml and of the course's interface strings
+    interface: tuple[tuple[str, str], ...] = ()  # (language, JSON): see builders.load.interface
 
     def module(self, ident: str) -> Module | None:
         for module in self.modules:

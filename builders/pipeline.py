@@ -29,7 +29,7 @@ from builders.write import (
 CACHE_DIR = ".e4j-cache"
 WORKERS = max(2, os.cpu_count() or 2)
 PACKAGE_DIR = Path(__file__).parent
-SOURCE_FOLDERS = ("modules", "quizzes", "branding")
+SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
 TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
 
 

@@ -7,6 +7,7 @@ import time
 import urllib.request
 
 from builders.serve import VERSION_PATH, start
+from conftest import PROJECT
 
 
 def test_new_module_is_a_guided_skeleton(course_copy, run_cli):
@@ -93,3 +94,27 @@ def test_preview_follows_an_overlay(course_copy, tmp_path):
         preview.stop.set()
         server.shutdown()
         server.server_close()
+
+
+def test_the_quiz_reference_is_the_one_the_loader_checks(run_cli):
+    """docs/quiz-reference.md is generated from the keys the loader checks; regenerate it with
+    `e4j reference quiz > docs/quiz-reference.md` when a key changes."""
+    from builders.load.quiz import BY_TYPE
+
+    printed = run_cli("reference", "quiz")
+    assert printed.code == 0
+    assert (PROJECT / "docs/quiz-reference.md").read_text(encoding="utf-8") == printed.out
+    for kind, (required, optional) in BY_TYPE.items():
+        assert f"## `type: {kind}`" in printed.out
+        for key in (*required, *optional):
+            assert f"| `{key}` |" in printed.out
+
+
+def test_a_key_the_reference_does_not_list_is_refused(course_copy, run_cli):
+    root = course_copy("full")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text().replace("pass_mark:", "passmark:"), encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "error[schema.unknown-key]: unknown key 'passmark'" in result.err
+    assert "did you mean 'pass_mark'" in result.err

@@ -82,8 +82,9 @@ def test_overlay_problems_name_the_overlay_file_and_line(tmp_path, run_cli):
     drop_line = quiz.read_text().splitlines().index("drop: [rc-sec-q99]") + 1
     assert (f"{shown}/quizzes/root-causes/secondary.yaml:{drop_line}:8: error[overlay.drop]"
             in result.err)
-    assert (f"{shown}/modules/no-such-module/secondary.en.md:1:1: error[overlay.no-target]"
-            in result.err)
+    assert (f"{shown}/modules/no-such-module:1:1: error[module.missing-yaml]: "
+            f"{shown}/modules/no-such-module/ has no module.yaml" in result.err)
+    assert "to adapt a module, use its folder name" in result.err
     assert "Traceback" not in result.err
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.load.config import LOCAL_KEY, LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
-from builders.load.lesson import LessonContext, read_lesson
+from builders.load.interface import missing_interface, read_interface
+from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
+from builders.load.lesson import LessonContext, read_lesson, split_front_matter
 from builders.load.overlay import (
-    Overlay,
-    check_overlay_targets,
+    QUIZ_OPERATIONS,
     open_overlays,
     patch_lesson,
     patch_quiz,
@@ -24,6 +25,7 @@ from builders.load.overlay import (
 )
 from builders.load.quiz import read_quiz
 from builders.load.yaml import YMap, load_yaml
+from builders.locales import use_course_strings
 from builders.model import (
     AUDIENCES,
     Asset,
@@ -44,62 +46,39 @@ DEFAULT_LICENCE = "CC-BY-4.0"
 RESERVED = ("glossary",)  # folders of modules/ that are not modules
 
 
-def digest_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:20]
-
-
 class _Reader:
-    """Reads files relative to the project root (with the overlays applied) and remembers their
-    digests."""
+    """Reads the course's files through its overlays (see `layers.Tree`) and collects the line
+    maps of adapted lessons."""
 
-    def __init__(self, root: Path, diags: Diagnostics, overlays: tuple[Overlay, ...] = ()):
-        self.root, self.diags, self.overlays = root, diags, overlays
+    def __init__(self, tree: Tree, diags: Diagnostics):
+        self.tree, self.root, self.diags = tree, tree.root, diags
         self.line_maps: dict[str, list[tuple[str, int]]] = {}
 
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def text(self, path: Path) -> tuple[str, str] | None:
-        rel = self.rel(path)
-        if path.is_symlink():
-            self.diags.error(
-                "source.symlink", "symbolic links are not read", SourceLoc(rel), "copy the file"
-            )
-            return None
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.diags.error(
-                "source.unreadable", f"cannot read the file: {exc.strerror}", SourceLoc(rel)
-            )
-            return None
-        try:
-            return data.decode("utf-8").replace("\r\n", "\n"), digest_bytes(data)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.diags.error(
-                "source.encoding",
-                "the file is not valid UTF-8",
-                SourceLoc(rel, line, 1),
-                "save it as UTF-8",
-            )
-            return None
-
-    def yaml(self, path: Path) -> tuple[YMap | None, str]:
-        rel = self.rel(path)
-        if not path.is_file():
+    def yaml(self, rel: str, layers: list[Layer] | None = None) -> tuple[YMap | None, str]:
+        """The file with every layer (or those given) merged over the first, and a digest of
+        them all."""
+        layers = self.tree.layers(rel) if layers is None else layers
+        if not layers:
             self.diags.error("source.missing", f"{rel} is missing", SourceLoc(rel))
             return None, ""
-        read = self.text(path)
-        if read is None:
-            return None, ""
-        text, digest = read
-        data = load_yaml(text, rel, self.diags)
-        if data is None:
-            if not any(d.loc.path == rel for d in self.diags.errors):
-                self.diags.error("source.empty", f"{rel} is empty", SourceLoc(rel))
-            return None, digest
-        return as_map(data, SourceLoc(rel), rel, self.diags), digest
+        merged: YMap | None = None
+        digests = []
+        for layer in layers:
+            read = read_text(layer, self.diags)
+            if read is None:
+                continue
+            digests.append(read[1])
+            data = load_yaml(read[0], layer.shown, self.diags)
+            if data is None:
+                if not any(d.loc.path == layer.shown for d in self.diags.errors):
+                    self.diags.error("source.empty", f"{layer.shown} is empty",
+                                     SourceLoc(layer.shown))
+                continue
+            data = as_map(data, SourceLoc(layer.shown), layer.shown, self.diags)
+            merged = data if merged is None or data is None else merge_yaml(merged, data,
+                                                                               self.diags)
+        return merged, digest_bytes("".join(digests).encode()) if len(digests) > 1 else (
+            digests[0] if digests else "")
 
 
 def load_course(
@@ -109,7 +88,7 @@ def load_course(
     root = root.resolve()
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
-    reader = _Reader(root, diags, overlays)
+    reader = _Reader(Tree(root, overlays), diags)
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",
@@ -123,25 +102,26 @@ def load_course(
     glossary = _read_glossary(reader, languages, set(sources.by_id))
     modules = [
         module
-        for folder in sorted(
-            p for p in (root / "modules").iterdir() if p.is_dir() and p.name not in RESERVED
-        )
-        if (module := _read_module(reader, folder, languages, sources, glossary)) is not None
+        for name in reader.tree.names("modules", dirs=True)
+        if name not in RESERVED
+        and (module := _read_module(reader, name, languages, sources, glossary)) is not None
     ]
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
-    modules = reorder_modules(modules, overlays, diags)
-    check_overlay_targets(root, overlays, diags)
+    modules = reorder_modules(modules, reader.tree, diags)
     config = _read_local_config(root, overlays, languages, diags)
     _check_local_refs(modules, config, diags)
+    interface = read_interface(reader.tree, reader.yaml, languages, diags)
+    missing_interface(languages, interface, diags)
+    settings = digest_bytes(repr((config.digest, interface)).encode())
     whole = hashlib.sha256(
         "".join(
             [course_digest, sources.digest, glossary.digest, *(m.digest for m in modules),
-             config.digest]
+             settings]
         ).encode()
     ).hexdigest()[:20]
     course = Course(title, languages, tuple(modules), sources, glossary, whole, config.profile,
-                    config.branding, config.digest)
+                    config.branding, settings, interface)
     validate_course(course, diags)
     if not diags.errors:
         from builders.quality import run_quality
@@ -150,6 +130,7 @@ def load_course(
     diags.items = remap(diags.items, reader.line_maps)
     if diags.errors:
         raise CourseError(diags.sorted())
+    use_course_strings(course.interface)
     return course, diags.sorted()
 
 
@@ -184,7 +165,7 @@ def _read_local_config(
 
 
 def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]:
-    data, digest = reader.yaml(reader.root / "modules" / "course.yaml")
+    data, digest = reader.yaml("modules/course.yaml")
     if data is None:
         return Localized(()), ("en",), digest
     fields = FieldReader(data, reader.diags, "modules/course.yaml", ())
@@ -206,7 +187,7 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
 
 
 def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
-    data, digest = reader.yaml(reader.root / "modules" / "sources.yaml")
+    data, digest = reader.yaml("modules/sources.yaml")
     if data is None:
         return SourceIndex("", Localized(()), (), digest)
     fields = FieldReader(data, reader.diags, "modules/sources.yaml", languages)
@@ -241,18 +222,17 @@ def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
     )
 
 
-def glossary_files(root: Path) -> list[Path]:
+def glossary_files(tree: Tree) -> list[str]:
     """modules/glossary.yaml and/or every modules/glossary/*.yaml, in a stable order."""
-    single = root / "modules" / "glossary.yaml"
-    folder = root / "modules" / "glossary"
-    files = [single] if single.is_file() else []
-    return files + (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+    single = "modules/glossary.yaml"
+    files = [single] if tree.layers(single) else []
+    return files + [f"modules/glossary/{name}" for name in tree.names("modules/glossary", "*.yaml")]
 
 
 def _read_glossary(
     reader: _Reader, languages: tuple[str, ...], paragraph_ids: set[str]
 ) -> Glossary:
-    files = glossary_files(reader.root)
+    files = glossary_files(reader.tree)
     if not files:
         reader.diags.error(
             "source.missing",
@@ -267,7 +247,8 @@ def _read_glossary(
         data, digest = reader.yaml(path)
         digests.append(digest)
         if data is not None:
-            terms += _read_terms(reader, data, reader.rel(path), languages, paragraph_ids, seen)
+            terms += _read_terms(reader, data, reader.tree.shown(path), languages,
+                                 paragraph_ids, seen)
     terms.sort(key=lambda t: t.id)
     return Glossary(tuple(terms), digest_bytes("".join(digests).encode()))
 
@@ -324,76 +305,83 @@ def _read_terms(
     return terms
 
 
-def _read_assets(reader: _Reader, folder: Path) -> list[Asset]:
-    assets = []
+def _read_assets(reader: _Reader, module: str) -> list[Asset]:
+    """The module folder's files other than lessons and module.yaml; an overlay's file replaces
+    the course's file of the same path."""
+    found: dict[str, bytes] = {}
+    for layer_folder in reader.tree.folders(f"modules/{module}"):
+        for path in _asset_paths(reader, layer_folder):
+            found[path.relative_to(layer_folder).as_posix()] = path.read_bytes()
+    return [Asset(rel, data, digest_bytes(data)) for rel, data in sorted(found.items())]
+
+
+def _asset_paths(reader: _Reader, folder: Path) -> list[Path]:
+    def shown(path: Path) -> SourceLoc:
+        return SourceLoc(reader.tree.display(path))
+
+    paths = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         base = Path(dirpath)
         for name in [*dirnames]:
             if (base / name).is_symlink():
-                reader.diags.error(
-                    "source.symlink",
-                    "symbolic links are not followed",
-                    SourceLoc(reader.rel(base / name)),
-                    "copy the folder instead",
-                )
+                reader.diags.error("source.symlink", "symbolic links are not followed",
+                                   shown(base / name), "copy the folder instead")
                 dirnames.remove(name)
         for name in sorted(filenames):
             path = base / name
-            if base == folder and (name == "module.yaml" or name.endswith(".md")):
-                continue
-            if name.startswith("."):
+            if (base == folder and (name == "module.yaml" or name.endswith(".md"))
+                    or name.startswith(".")):
                 continue
             if path.is_symlink():
-                reader.diags.error(
-                    "source.symlink",
-                    "symbolic links are not read",
-                    SourceLoc(reader.rel(path)),
-                    "copy the file instead",
-                )
+                reader.diags.error("source.symlink", "symbolic links are not read", shown(path),
+                                   "copy the file instead")
                 continue
-            data = path.read_bytes()
-            assets.append(Asset(path.relative_to(folder).as_posix(), data, digest_bytes(data)))
-    return assets
+            paths.append(path)
+    return paths
 
 
 def _read_module(
     reader: _Reader,
-    folder: Path,
+    name: str,
     languages: tuple[str, ...],
     sources: SourceIndex,
     glossary: Glossary,
 ) -> Module | None:
     diags = reader.diags
-    rel = reader.rel(folder)
-    if not (folder / "module.yaml").is_file():
-        diags.error(
-            "module.missing-yaml",
-            f"{rel}/ has no module.yaml",
-            SourceLoc(rel),
-            "add module.yaml (see docs/authoring.md)",
-        )
+    rel = f"modules/{name}"
+    path = reader.tree.shown(f"{rel}/module.yaml")
+    if not reader.tree.layers(f"{rel}/module.yaml"):
+        shown = reader.tree.shown(rel)
+        hint = "add module.yaml (see docs/authoring.md)"
+        if shown != rel:
+            known = [n for n in reader.tree.names("modules", dirs=True) if (reader.root / "modules"
+                     / n).is_dir()]
+            hint = (f"to adapt a module, use its folder name ({did_you_mean(name, known)}); "
+                    "to add one, give it a module.yaml")
+        diags.error("module.missing-yaml", f"{shown}/ has no module.yaml", SourceLoc(shown),
+                    hint)
         return None
-    data, digest = reader.yaml(folder / "module.yaml")
+    data, digest = reader.yaml(f"{rel}/module.yaml")
     if data is None:
         return None
-    path = f"{rel}/module.yaml"
     fields = FieldReader(data, diags, path, languages)
     fields.check_keys(
         ("id", "title", "summary", "audiences", "paragraphs"),
         ("version", "licence", "authors", "topics", "order"),
     )
     ident = fields.text("id")
-    if ident != folder.name:
+    if ident != name:
         diags.error(
             "module.id",
-            f"module id '{ident}' differs from its folder '{folder.name}'",
+            f"module id '{ident}' differs from its folder '{name}'",
             fields.loc("id"),
-            f"write id: {folder.name}",
+            f"write id: {name}",
         )
-    if not MODULE_ID.match(folder.name):
+    if not MODULE_ID.match(name):
         diags.error(
-            "module.id", f"module folder '{folder.name}' must be a lowercase slug", SourceLoc(rel)
+            "module.id", f"module folder '{name}' must be a lowercase slug",
+            SourceLoc(reader.tree.shown(rel))
         )
     audiences = fields.text_list("audiences")
     for index, audience in enumerate(audiences):
@@ -410,7 +398,7 @@ def _read_module(
             diags.error(
                 "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", loc
             )
-    assets = _read_assets(reader, folder)
+    assets = _read_assets(reader, name)
     ctx = LessonContext(
         frozenset(sources.by_id),
         frozenset(glossary.by_id),
@@ -419,13 +407,14 @@ def _read_module(
         languages,
     )
     lessons = []
-    for lesson_path in sorted(folder.glob("*.md")):
-        match = LESSON_NAME.match(lesson_path.name)
-        lesson_rel = reader.rel(lesson_path)
+    for file_name in reader.tree.names(rel, "*.md"):
+        match = LESSON_NAME.match(file_name)
+        layers = reader.tree.layers(f"{rel}/{file_name}")
+        lesson_rel = layers[0].shown
         if not match or match["audience"] not in AUDIENCES or match["lang"] not in languages:
             diags.error(
                 "module.lesson-name",
-                f"'{lesson_path.name}' is not named <audience>.<language>.md",
+                f"'{file_name}' is not named <audience>.<language>.md",
                 SourceLoc(lesson_rel),
                 f"audiences: {', '.join(AUDIENCES)}; languages: {', '.join(languages)}",
             )
@@ -437,44 +426,47 @@ def _read_module(
                 fields.loc("audiences"),
                 f"add {match['audience']} to audiences",
             )
-        read = reader.text(lesson_path)
+        read = read_text(layers[0], diags)
         if read is None:
             continue
         text, lesson_digest = read
-        if reader.overlays:
-            text, line_map, patched = patch_lesson(text, lesson_rel, reader.overlays, diags)
-            if patched:
-                reader.line_maps[lesson_rel] = line_map
-                lesson_digest = digest_bytes((lesson_digest + patched).encode())
+        if layers[0].overlay and not split_front_matter(text):
+            _no_target(lesson_rel, diags, "or, to add a lesson, start it with its front matter")
+            continue
+        if len(layers) > 1:
+            text, line_map, patched = patch_lesson(text, lesson_rel, layers[1:], diags)
+            reader.line_maps[lesson_rel] = line_map
+            lesson_digest = digest_bytes((lesson_digest + patched).encode())
         lesson = read_lesson(
-            text, lesson_rel, lesson_digest, folder.name, match["audience"], match["lang"], ctx
+            text, lesson_rel, lesson_digest, name, match["audience"], match["lang"], ctx
         )
         if lesson is not None:
             lessons.append(lesson)
     quizzes = []
-    quiz_folder = reader.root / "quizzes" / folder.name
-    if quiz_folder.is_dir():
-        for quiz_path in sorted(quiz_folder.glob("*.yaml")):
-            audience = quiz_path.stem
-            quiz_rel = reader.rel(quiz_path)
-            if audience not in audiences:
-                diags.error(
-                    "quiz.audience",
-                    f"quiz for audience '{audience}', which module '{folder.name}' does not list",
-                    SourceLoc(quiz_rel),
-                    did_you_mean(audience, audiences),
-                )
-                continue
-            quiz_data, quiz_digest = reader.yaml(quiz_path)
-            if quiz_data is None:
-                continue
-            if reader.overlays:
-                quiz_data, patched = patch_quiz(quiz_data, quiz_rel, reader.overlays, diags)
-                if patched:
-                    quiz_digest = digest_bytes((quiz_digest + patched).encode())
-            quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, folder.name, audience, ctx)
-            if quiz is not None:
-                quizzes.append(quiz)
+    for file_name in reader.tree.names(f"quizzes/{name}", "*.yaml"):
+        audience = file_name.removesuffix(".yaml")
+        layers = reader.tree.layers(f"quizzes/{name}/{file_name}")
+        quiz_rel = layers[0].shown
+        if audience not in audiences:
+            diags.error(
+                "quiz.audience",
+                f"quiz for audience '{audience}', which module '{name}' does not list",
+                SourceLoc(quiz_rel),
+                did_you_mean(audience, audiences),
+            )
+            continue
+        quiz_data, quiz_digest = reader.yaml(quiz_rel, layers[:1])
+        if quiz_data is None:
+            continue
+        if layers[0].overlay and QUIZ_OPERATIONS & set(quiz_data):
+            _no_target(quiz_rel, diags, "or, to add a quiz, write it whole with its questions")
+            continue
+        if len(layers) > 1:
+            quiz_data, patched = patch_quiz(quiz_data, layers[1:], diags)
+            quiz_digest = digest_bytes((quiz_digest + patched).encode())
+        quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, name, audience, ctx)
+        if quiz is not None:
+            quizzes.append(quiz)
     module_digest = hashlib.sha256(
         "".join(
             [
@@ -486,7 +478,7 @@ def _read_module(
         ).encode()
     ).hexdigest()[:20]
     return Module(
-        id=folder.name,
+        id=name,
         version=fields.text("version", "1.0.0"),
         licence=fields.text("licence", DEFAULT_LICENCE),
         authors=fields.text_list("authors"),
@@ -506,15 +498,18 @@ def _read_module(
     )
 
 
+def _no_target(shown: str, diags: Diagnostics, how_to_add: str) -> None:
+    """An overlay file written to adapt a lesson or quiz that the course does not have."""
+    diags.error("overlay.no-target", "the course has no such file to adapt", SourceLoc(shown),
+                f"name the file exactly as the course's lesson or quiz it adapts, {how_to_add}")
+
+
 def _check_stray_quizzes(reader: _Reader, module_ids: set[str]) -> None:
-    quizzes = reader.root / "quizzes"
-    if not quizzes.is_dir():
-        return
-    for folder in sorted(quizzes.iterdir()):
-        if folder.is_dir() and folder.name not in module_ids:
+    for name in reader.tree.names("quizzes", dirs=True):
+        if name not in module_ids:
             reader.diags.error(
                 "quiz.module",
-                f"quizzes/{folder.name}/ belongs to no module",
-                SourceLoc(reader.rel(folder)),
-                did_you_mean(folder.name, module_ids) or "create the module or remove the folder",
+                f"quizzes/{name}/ belongs to no module",
+                SourceLoc(reader.tree.shown(f"quizzes/{name}")),
+                did_you_mean(name, module_ids) or "create the module or remove the folder",
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
+from builders.load.keys import WAIVER_KEYS, names
 from builders.load.yaml import YMap, YSeq
 from builders.model import Localized, Waiver
 
@@ -168,7 +169,7 @@ def read_waivers(fields: FieldReader) -> tuple[Waiver, ...]:
         if entry is None:
             continue
         reader = FieldReader(entry, fields.diags, "a waiver", fields.languages)
-        reader.check_keys(("rule", "line", "reason"))
+        reader.check_keys(names(WAIVER_KEYS, required=True))
         rule, reason = reader.text("rule"), reader.text("reason")
         line = reader.integer("line", minimum=1)
         if "reason" in entry and len(reason) < 10:

@@ -1,44 +1,38 @@
 """Overlays: a local adaptation kept beside the course, never written into it.
 
-An overlay folder mirrors the course: `modules/<module>/<audience>.<lang>.md` holds `## ` sections
-that replace the lesson's section with the same heading id or are added before the section that
-closes with the local-help box;
-`quizzes/<module>/<audience>.yaml` holds `add:` (questions) and `drop:` (question ids); `e4j.toml`
-replaces the course's; `order.yaml` (`modules: [id, …]`) teaches the listed modules first, in
-that order. Merged lessons keep a line map, so every problem is reported in the file
-and on the line where it was written.
+An overlay folder mirrors the course (see `layers.Tree`). A file the course does not have is
+added whole: a lesson, a module with its module.yaml, an image, a glossary file, a quiz, a
+language's interface strings in `locales/<lang>.yaml`. A file the course has is adapted:
+`modules/<module>/<audience>.<lang>.md` holds `## ` sections that replace the lesson's section
+with the same heading id or are added before the section that closes with the local-help box;
+YAML files merge key by key (so an overlay can translate titles into a language it adds);
+a quiz file may also hold `add:` (questions) and `drop:` (question ids); `e4j.toml` replaces the
+course's; `order.yaml` (`modules: [id, …]`) teaches the listed modules first, in that order.
+Merged lessons keep a line map, so every problem is reported in the file and on the line where
+it was written.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from builders.diagnostics import Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.headings import heading_id
 from builders.load.fields import as_map
+from builders.load.layers import Layer, Overlay, Tree, merge_yaml, read_text
 from builders.load.lesson import split_front_matter
 from builders.load.yaml import YMap, YSeq, load_yaml
 from builders.model import Module
 
 ORDER_FILE = "order.yaml"
+QUIZ_OPERATIONS = frozenset({"add", "drop"})
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 CONTAINER_OPEN = re.compile(r"^\s*:{3,}\s*\S")
 CONTAINER_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 LOCAL_HELP = re.compile(r"^\s*:{3,}\s*local-help\b")
 SECTION = re.compile(r"^## +(.*?)(?: +#+)? *$")
-
-
-@dataclass(frozen=True)
-class Overlay:
-    folder: Path
-    label: str  # how its files are named in messages: the folder as the user gave it
-
-    def display(self, rel: str) -> str:
-        return f"{self.label.rstrip('/')}/{rel}"
 
 
 @dataclass
@@ -56,23 +50,6 @@ def open_overlays(folders: list[Path], diags: Diagnostics) -> tuple[Overlay, ...
             continue
         overlays.append(Overlay(folder.resolve(), str(folder)))
     return tuple(overlays)
-
-
-def check_overlay_targets(root: Path, overlays: tuple[Overlay, ...], diags: Diagnostics) -> None:
-    """Every overlay file must adapt a lesson or a quiz the course has."""
-    for overlay in overlays:
-        for folder, suffix in (("modules", ".md"), ("quizzes", ".yaml")):
-            for path in sorted((overlay.folder / folder).rglob("*")):
-                if not path.is_file():
-                    continue
-                rel = path.relative_to(overlay.folder).as_posix()
-                loc = SourceLoc(overlay.display(rel))
-                if path.suffix != suffix:
-                    diags.error("overlay.file", f"an overlay's {folder}/ holds only {suffix} files",
-                                loc, "remove the file, or add it to the course itself")
-                elif not (root / rel).is_file():
-                    diags.error("overlay.no-target", f"the course has no {rel} to adapt", loc,
-                                "name the file exactly as the course's lesson or quiz")
 
 
 def split_sections(lines: list[tuple[str, str, int]], skip: int = 0) -> list[Section]:
@@ -96,40 +73,26 @@ def split_sections(lines: list[tuple[str, str, int]], skip: int = 0) -> list[Sec
     return sections
 
 
-def _overlay_texts(overlays: tuple[Overlay, ...], rel: str, diags: Diagnostics
-                   ) -> Iterator[tuple[str, str, str]]:
-    """(shown path, text, digest) of each overlay's version of `rel`, in overlay order."""
-    for overlay in overlays:
-        path = overlay.folder / rel
-        if not path.is_file():
-            continue
-        shown, data = overlay.display(rel), path.read_bytes()
-        try:
-            text = data.decode("utf-8").replace("\r\n", "\n")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            diags.error("source.encoding", "the file is not valid UTF-8",
-                        SourceLoc(shown, line, 1), "save it as UTF-8")
-            continue
-        yield shown, text, hashlib.sha256(data).hexdigest()
-
-
-def patch_lesson(text: str, rel: str, overlays: tuple[Overlay, ...], diags: Diagnostics
+def patch_lesson(text: str, shown: str, patches: list[Layer], diags: Diagnostics
                  ) -> tuple[str, list[tuple[str, int]], str]:
-    """The lesson with every overlay's sections applied, its line map and the overlays' digest."""
-    lines = [(line, rel, number) for number, line in enumerate(text.split("\n"), start=1)]
+    """The lesson with each patch layer's sections applied, its line map and the patches'
+    digest."""
+    lines = [(line, shown, number) for number, line in enumerate(text.split("\n"), start=1)]
     parts = split_front_matter(text)
     front = parts[3] if parts else 0
     digests = []
-    for shown, patch_text, digest in _overlay_texts(overlays, rel, diags):
+    for layer in patches:
+        if (read := read_text(layer, diags)) is None:
+            continue
+        patch_text, digest = read
         digests.append(digest)
-        patch = [(line, shown, n) for n, line in enumerate(patch_text.split("\n"), start=1)]
-        lines = _apply(split_sections(lines, front), split_sections(patch), shown, diags)
+        patch = [(line, layer.shown, n) for n, line in enumerate(patch_text.split("\n"), start=1)]
+        lines = _apply(split_sections(lines, front), split_sections(patch), diags)
     merged = "\n".join(line for line, _, _ in lines)
     return merged, [(path, number) for _, path, number in lines], "".join(digests)
 
 
-def _apply(base: list[Section], patch: list[Section], shown: str, diags: Diagnostics
+def _apply(base: list[Section], patch: list[Section], diags: Diagnostics
            ) -> list[tuple[str, str, int]]:
     stray = [(path, number) for text, path, number in patch[0].lines if text.strip()]
     if stray:
@@ -150,26 +113,26 @@ def _apply(base: list[Section], patch: list[Section], shown: str, diags: Diagnos
     return [line for section in base for line in section.lines]
 
 
-def reorder_modules(modules: list[Module], overlays: tuple[Overlay, ...], diags: Diagnostics
-                    ) -> list[Module]:
+def reorder_modules(modules: list[Module], tree: Tree, diags: Diagnostics) -> list[Module]:
     """The last overlay's `order.yaml` (`modules: [id, …]`) puts those modules first."""
-    for overlay in reversed(overlays):
-        for shown, text, _ in _overlay_texts((overlay,), ORDER_FILE, diags):
-            data = load_yaml(text, shown, diags)
-            top = as_map(data, SourceLoc(shown), "order.yaml", diags) if data else None
-            listed = top.get("modules") if top else None
-            if not isinstance(listed, YSeq):
-                diags.error("overlay.order", "order.yaml needs a list: modules: [id, …]",
-                            SourceLoc(shown), "list module ids in the order to teach them")
-                return modules
-            by_id = {m.id: m for m in modules}
-            for position, ident in enumerate(listed):
-                if str(ident) not in by_id:
-                    diags.error("overlay.order", f"the course has no module '{ident}'",
-                                listed.loc_of(position), did_you_mean(str(ident), by_id))
-            first = [by_id[str(i)] for i in dict.fromkeys(listed) if str(i) in by_id]
-            return first + [m for m in modules if m not in first]
-    return modules
+    layers = [layer for layer in tree.layers(ORDER_FILE) if layer.overlay is not None]
+    if not layers or (read := read_text(layers[-1], diags)) is None:
+        return modules
+    shown = layers[-1].shown
+    data = load_yaml(read[0], shown, diags)
+    top = as_map(data, SourceLoc(shown), "order.yaml", diags) if data else None
+    listed = top.get("modules") if top else None
+    if not isinstance(listed, YSeq):
+        diags.error("overlay.order", "order.yaml needs a list: modules: [id, …]",
+                    SourceLoc(shown), "list module ids in the order to teach them")
+        return modules
+    by_id = {m.id: m for m in modules}
+    for position, ident in enumerate(listed):
+        if str(ident) not in by_id:
+            diags.error("overlay.order", f"the course has no module '{ident}'",
+                        listed.loc_of(position), did_you_mean(str(ident), by_id))
+    first = [by_id[str(i)] for i in dict.fromkeys(listed) if str(i) in by_id]
+    return first + [m for m in modules if m not in first]
 
 
 def remap(items: list[Diagnostic], maps: dict[str, list[tuple[str, int]]]) -> list[Diagnostic]:
@@ -185,22 +148,27 @@ def remap(items: list[Diagnostic], maps: dict[str, list[tuple[str, int]]]) -> li
     return out
 
 
-def patch_quiz(data: YMap, rel: str, overlays: tuple[Overlay, ...], diags: Diagnostics
-               ) -> tuple[YMap, str]:
-    """The quiz with every overlay's `drop:` and `add:` applied, and the overlays' digest."""
+def patch_quiz(data: YMap, patches: list[Layer], diags: Diagnostics) -> tuple[YMap, str]:
+    """The quiz with each patch layer applied: its `drop:` and `add:` lists, and its other keys
+    merged into the quiz's (questions by id), and the patches' digest."""
     digests = []
-    for shown, patch_text, digest in _overlay_texts(overlays, rel, diags):
-        digests.append(digest)
-        loaded = load_yaml(patch_text, shown, diags)
-        patch = as_map(loaded, SourceLoc(shown), "a quiz overlay", diags) if loaded else None
+    for layer in patches:
+        if (read := read_text(layer, diags)) is None:
+            continue
+        digests.append(read[1])
+        loaded = load_yaml(read[0], layer.shown, diags)
+        patch = as_map(loaded, SourceLoc(layer.shown), "a quiz overlay", diags) if loaded else None
         if patch is None:
             continue
-        for key in patch:
-            if key not in ("add", "drop"):
-                diags.error("overlay.quiz-key", f"unknown key '{key}' in a quiz overlay",
-                            patch.key_loc(key), "a quiz overlay has add: and drop:")
-        data = _merge_questions(data, patch, diags)
+        data = _merge_questions(merge_yaml(data, _without(patch, QUIZ_OPERATIONS), diags), patch,
+                                diags)
     return data, "".join(digests)
+
+
+def _without(data: YMap, keys: frozenset[str]) -> YMap:
+    kept = YMap({key: value for key, value in data.items() if key not in keys})
+    kept.loc, kept.key_locs, kept.value_locs = data.loc, data.key_locs, data.value_locs
+    return kept
 
 
 def _merge_questions(data: YMap, patch: YMap, diags: Diagnostics) -> YMap:

@@ -8,6 +8,14 @@ from typing import Any
 
 from builders.diagnostics import SourceLoc
 from builders.load.fields import FieldReader, as_map, read_waivers
+from builders.load.keys import (
+    COMMON_KEYS,
+    OPTION_KEYS,
+    PAIR_KEYS,
+    QUIZ_KEYS,
+    TYPE_KEYS,
+    names,
+)
 from builders.load.lesson import LessonContext, check_image
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq
@@ -23,19 +31,9 @@ from builders.model import (
 
 MOODLE_MAX_SHARES = 10  # Moodle's grade options go down to 1/10 of the mark
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-COMMON = ("id", "type", "points", "outcome", "paragraphs", "prompt")
-OPTIONAL_COMMON = ("feedback",)
 BY_TYPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "single": (("options",), ()),
-    "multiple": (("options",), ()),
-    "truefalse": (("answer", "feedback_true", "feedback_false"), ()),
-    "short": (
-        ("answers", "feedback_correct", "feedback_incorrect"),
-        ("case_sensitive", "accent_sensitive"),
-    ),
-    "matching": (("pairs", "feedback_correct", "feedback_incorrect"), ()),
-    "numerical": (("answer", "feedback_correct", "feedback_incorrect"), ("tolerance",)),
-    "essay": (("marking_guide",), ("min_words",)),
+    kind: (names(keys, required=True), names(keys, required=False))
+    for kind, keys in TYPE_KEYS.items()
 }
 
 
@@ -48,7 +46,7 @@ def read_quiz(
     if top is None:
         return None
     fields = FieldReader(top, ctx.diags, "the quiz", ctx.languages)
-    fields.check_keys(("title", "questions"), ("pass_mark", "pre_post", "shuffle", "waivers"))
+    fields.check_keys(names(QUIZ_KEYS, required=True), names(QUIZ_KEYS, required=False))
     pass_mark = fields.integer("pass_mark", default=70, minimum=0)
     if pass_mark > 100:
         ctx.diags.error(
@@ -98,7 +96,8 @@ def _read_question(item: Any, loc: SourceLoc, ctx: LessonContext) -> Question | 
     required, optional = BY_TYPE[kind]
     ident = str(entry.get("id", "")).strip()
     fields = FieldReader(entry, ctx.diags, f"question '{ident or '?'}'", ctx.languages)
-    fields.check_keys(COMMON + required, OPTIONAL_COMMON + optional)
+    fields.check_keys(names(COMMON_KEYS, required=True) + required,
+                      names(COMMON_KEYS, required=False) + optional)
     if ident and not QUESTION_ID.match(ident):
         ctx.diags.error(
             "quiz.question-id",
@@ -173,7 +172,7 @@ def _read_options(
         if entry is None:
             continue
         reader = FieldReader(entry, ctx.diags, f"option {index + 1} of '{ident}'", ctx.languages)
-        reader.check_keys(("text", "feedback"), ("correct",))
+        reader.check_keys(names(OPTION_KEYS, required=True), names(OPTION_KEYS, required=False))
         text, feedback = reader.localized("text"), reader.localized("feedback")
         _check_inline(text, reader.loc("text"), ctx)
         _check_inline(feedback, reader.loc("feedback"), ctx)
@@ -254,7 +253,7 @@ def _read_pairs(fields: FieldReader, ctx: LessonContext) -> tuple[MatchPair, ...
         if entry is None:
             continue
         reader = FieldReader(entry, ctx.diags, "a matching pair", ctx.languages)
-        reader.check_keys(("premise", "match"))
+        reader.check_keys(names(PAIR_KEYS, required=True))
         premise, match = reader.localized("premise"), reader.localized("match")
         _check_inline(premise, reader.loc("premise"), ctx)
         _check_inline(match, reader.loc("match"), ctx)

@@ -46,6 +46,8 @@ RULES: dict[str, str] = {
     "lesson.heading-level": "Headings do not skip a level.",
     "term.preferred": "Terms the field treats as wrong or confused are replaced by the preferred "
     "term (e.g. 'migrants in an irregular situation', 'traite des personnes').",
+    "quality.unchecked-language": "Every course language has word lists and reading bands, so "
+    "the safety, terminology and reading-level rules can run on it.",
     "waiver.unused": "A waiver names a rule and line where that rule finds nothing; remove it.",
     "waiver.reason": "A waiver needs a written reason.",
 }

@@ -28,6 +28,7 @@ def bands() -> dict[str, Any]:
 
 
 def check(course: Course) -> Iterator[Diagnostic]:
+    yield from _unchecked_languages(course)
     for module in course.modules:
         for lesson in module.lessons:
             yield from _reading_level(lesson)
@@ -35,6 +36,21 @@ def check(course: Course) -> Iterator[Diagnostic]:
             yield from _phrases(lesson)
             yield from _link_text(lesson)
             yield from _tables(lesson)
+
+
+def _unchecked_languages(course: Course) -> Iterator[Diagnostic]:
+    """A course language the word lists and reading bands do not cover is checked for less."""
+    for lang in course.languages:
+        if not phrases_for("trusted_adult", lang):
+            yield Diagnostic(
+                "warning",
+                "quality.unchecked-language",
+                f"the quality gate has no word lists or reading bands for '{lang}': age safety, "
+                "victim-blaming, trusted adult, terminology and reading level go unchecked",
+                SourceLoc("modules/course.yaml", 1, 1),
+                f"add '{lang}' lists to builders/quality/data/wordlists.yaml and bands to "
+                "bands.yaml (docs/adding-a-language.md), or have a reviewer read every lesson",
+            )
 
 
 def _reading_level(lesson: Lesson) -> Iterator[Diagnostic]:

@@ -1,0 +1,163 @@
+"""The course seen through its overlays: one tree in which an overlay's file adapts the course's
+file of the same name, or adds a file the course does not have.
+
+A file's layers are the course's copy (if any) followed by each overlay's, in overlay order; the
+first layer is the base and the others adapt it. YAML layers merge key by key (see `merge_yaml`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builders.diagnostics import Diagnostics, SourceLoc
+from builders.load.yaml import YMap, YSeq
+
+
+@dataclass(frozen=True)
+class Overlay:
+    folder: Path
+    label: str  # how its files are named in messages: the folder as the user gave it
+
+    def display(self, rel: str) -> str:
+        return f"{self.label.rstrip('/')}/{rel}"
+
+
+@dataclass(frozen=True)
+class Layer:
+    path: Path  # the file on disk
+    shown: str  # how messages name it
+    overlay: Overlay | None  # None for the course's own file
+
+
+class Tree:
+    """The course folder with the overlays laid over it."""
+
+    def __init__(self, root: Path, overlays: tuple[Overlay, ...] = ()):
+        self.root, self.overlays = root, overlays
+
+    def layers(self, rel: str) -> list[Layer]:
+        found = [Layer(self.root / rel, rel, None)] if (self.root / rel).is_file() else []
+        return found + [
+            Layer(overlay.folder / rel, overlay.display(rel), overlay)
+            for overlay in self.overlays
+            if (overlay.folder / rel).is_file()
+        ]
+
+    def shown(self, rel: str) -> str:
+        """How messages name `rel`: the course's path, or the first overlay that adds it."""
+        if (self.root / rel).exists():
+            return rel
+        for overlay in self.overlays:
+            if (overlay.folder / rel).exists():
+                return overlay.display(rel)
+        return rel
+
+    def display(self, path: Path) -> str:
+        """How messages name a path inside the course or one of the overlays."""
+        for overlay in self.overlays:
+            if path.is_relative_to(overlay.folder):
+                return overlay.display(path.relative_to(overlay.folder).as_posix())
+        return path.relative_to(self.root).as_posix()
+
+    def folders(self, rel: str) -> list[Path]:
+        """`rel` in the course and in each overlay that has it, course first."""
+        return [base / rel for base in (self.root, *(o.folder for o in self.overlays))
+                if (base / rel).is_dir()]
+
+    def names(self, rel: str, pattern: str = "*", dirs: bool = False) -> list[str]:
+        """Names of the files (or folders) matching `pattern` in `rel`, in any layer, sorted."""
+        return sorted({
+            path.name
+            for folder in self.folders(rel)
+            for path in folder.glob(pattern)
+            if (path.is_dir() if dirs else path.is_file()) and not path.name.startswith(".")
+        })
+
+
+def merge_yaml(base: Any, patch: Any, diags: Diagnostics) -> Any:
+    """`patch` laid over `base`: mappings merge key by key, lists of mappings with an `id` merge
+    by id (new ids are appended), other lists of mappings merge item by item and must then have
+    the same length; anything else in `patch` replaces what `base` has."""
+    if isinstance(base, YMap) and isinstance(patch, YMap):
+        merged = _copy_map(base)
+        for key, value in patch.items():
+            if key in merged and isinstance(merged[key], (YMap, YSeq)) and isinstance(
+                    value, type(merged[key])):
+                merged[key] = merge_yaml(merged[key], value, diags)
+                continue
+            merged[key] = value
+            merged.key_locs[key] = patch.key_loc(key)
+            merged.value_locs[key] = patch.loc_of(key)
+        return merged
+    if isinstance(base, YSeq) and isinstance(patch, YSeq) and _all_maps(base) and _all_maps(patch):
+        if _all_have_ids(base) and _all_have_ids(patch):
+            return _merge_by_id(base, patch, diags)
+        if len(base) != len(patch):
+            diags.error("overlay.list-length",
+                        f"this list has {len(patch)} items where the course's has {len(base)}",
+                        patch.loc, "give one entry per item of the course's list, in its order")
+            return base
+        return _seq([(merge_yaml(b, p, diags), base.loc_of(i)) for i, (b, p)
+                     in enumerate(zip(base, patch, strict=True))], base.loc)
+    return patch
+
+
+def _copy_map(data: YMap) -> YMap:
+    copy = YMap(data)
+    copy.loc = data.loc
+    copy.key_locs, copy.value_locs = dict(data.key_locs), dict(data.value_locs)
+    return copy
+
+
+def _seq(items: list[tuple[Any, SourceLoc]], loc: SourceLoc) -> YSeq:
+    seq = YSeq(item for item, _ in items)
+    seq.loc, seq.item_locs = loc, [item_loc for _, item_loc in items]
+    return seq
+
+
+def _all_maps(seq: YSeq) -> bool:
+    return bool(seq) and all(isinstance(item, YMap) for item in seq)
+
+
+def _all_have_ids(seq: YSeq) -> bool:
+    return all("id" in item for item in seq)
+
+
+def _merge_by_id(base: YSeq, patch: YSeq, diags: Diagnostics) -> YSeq:
+    position = {str(item["id"]): index for index, item in enumerate(base)}
+    items = [(item, base.loc_of(index)) for index, item in enumerate(base)]
+    for index, item in enumerate(patch):
+        at = position.get(str(item["id"]))
+        if at is None:
+            items.append((item, patch.loc_of(index)))
+        else:
+            items[at] = (merge_yaml(items[at][0], item, diags), items[at][1])
+    return _seq(items, base.loc)
+
+
+def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
+    """The file's text (UTF-8, LF line ends) and a digest of its bytes; problems are recorded."""
+    if layer.path.is_symlink():
+        diags.error("source.symlink", "symbolic links are not read", SourceLoc(layer.shown),
+                    "copy the file")
+        return None
+    try:
+        data = layer.path.read_bytes()
+    except OSError as exc:
+        diags.error("source.unreadable", f"cannot read the file: {exc.strerror}",
+                    SourceLoc(layer.shown))
+        return None
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n"), digest_bytes(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error("source.encoding", "the file is not valid UTF-8",
+                    SourceLoc(layer.shown, line, 1), "save it as UTF-8")
+        return None
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
