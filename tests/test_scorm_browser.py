@@ -232,3 +232,24 @@ def test_package_page_passes_axe(fmt, lms):
     serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
     session.leave()
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
+def test_checking_each_answer_says_the_score_is_not_recorded_yet(fmt, lms):
+    """A learner who checks every question sees a score; the page says it has not reached the
+    LMS until "Submit all answers" is pressed, and nothing is committed before that."""
+    session = lms(fmt)
+    session.answer(right=True)
+    session.sco.evaluate(
+        "document.querySelectorAll('form[data-qid] button[type=submit]')"
+        ".forEach(b => b.click())"
+    )
+    score = session.frame.locator(".quiz-score")
+    assert "not recorded yet" in score.inner_text()
+    commits = session.page.evaluate(
+        f"window.calls.filter(c => c[0] === '{NAMES[fmt]['commit']}').length")
+    assert commits == 0
+    session.submit()
+    assert "Your score is recorded." in score.inner_text()
+    assert "not recorded" not in score.inner_text()
+    session.leave()

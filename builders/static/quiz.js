@@ -124,11 +124,16 @@
     return { score: Math.round(score * 100) / 100, total: total, percent: percent, passed: percent >= data.passMark };
   }
 
+  /* In a package, whether the score has gone to the LMS (only "Submit all answers" sends it). */
+  var recorded = false;
+
   function showScore() {
     var s = summary();
+    var record = recorded ? scoreNode.dataset.recorded : scoreNode.dataset.unrecorded;
     scoreNode.textContent = scoreNode.dataset.score.replace("{score}", String(s.score))
       .replace("{total}", String(s.total)).replace("{percent}", String(s.percent)) + " " +
-      (s.passed ? scoreNode.dataset.passed : scoreNode.dataset.notPassed);
+      (s.passed ? scoreNode.dataset.passed : scoreNode.dataset.notPassed) +
+      (record ? " " + record : "");
   }
 
   function check(form) {
@@ -157,6 +162,7 @@
   if (submit) {
     submit.addEventListener("click", function () {
       var items = forms.map(check);
+      recorded = true;
       showScore();
       var detail = summary();
       detail.items = items;
