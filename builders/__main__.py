@@ -2,4 +2,5 @@
 
 from builders.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process of the build imports it
+    raise SystemExit(main())

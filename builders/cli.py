@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
+
+from builders.interrupts import handle_termination
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    restore = handle_termination()
     try:
         from builders.commands import run
 
@@ -145,12 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM ends a build like Ctrl-C: staging folders are removed, exports/ stays as it was."""
-    raise KeyboardInterrupt
+        restore()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from builders.diagnostics import Diagnostic
 from builders.formats import get_builder
 from builders.formats.base import Builder, Job
+from builders.interrupts import stop_if_requested
 from builders.load import load_course
 from builders.model import Course
+from builders.workers import Renderer
 from builders.write import (
     clean_leftovers,
     discard,
@@ -27,7 +27,6 @@ from builders.write import (
 )
 
 CACHE_DIR = ".e4j-cache"
-WORKERS = max(2, os.cpu_count() or 2)
 PACKAGE_DIR = Path(__file__).parent
 SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
 TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
@@ -188,10 +187,12 @@ def build(
     clean_leftovers(out)
     code = code_digest() + repr(sorted(options.items())) + course.config_digest
     builders = {name: get_builder(name, **options) for name in formats}
-    reports = [
-        _build_format(course, builders[name], out, code, selection, force, progress)
-        for name in formats
-    ]
+    with Renderer(course, options) as renderer:
+        reports = [
+            _build_format(course, builders[name], out, code, selection, force, progress,
+                          renderer)
+            for name in formats
+        ]
     if any(r.changed for r in reports) or not (out / "index.html").exists():
         from builders.exports_index import write_exports_index
 
@@ -210,6 +211,7 @@ def _build_format(
     selection: Selection,
     force: bool,
     progress: Progress | None,
+    renderer: Renderer,
 ) -> FormatReport:
     started = time.perf_counter()
     name = builder.name
@@ -240,16 +242,10 @@ def _build_format(
     stage = new_stage(out, name)
     manifest: dict[str, dict] = {}
     owner: dict[str, str] = {}
-    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix=f"e4j-{name}")
     try:
-        # Typst and zlib release the GIL, so renders overlap; results are taken in plan order.
-        rendered = iter(
-            pool.map(
-                lambda job: builder.render(course, job),
-                [job for job, _, action in decisions if action == "build"],
-            )
-        )
+        rendered = renderer.render(builder, [job for job, _, act in decisions if act == "build"])
         for done, (job, fingerprint, action) in enumerate(decisions, start=1):
+            stop_if_requested()
             if action == "reuse":
                 files = old[job.key]["files"]
                 for rel in files:
@@ -271,12 +267,11 @@ def _build_format(
             manifest[job.key] = {"fp": fingerprint, "files": files}
             if progress:
                 progress(name, done, len(decisions))
+        stop_if_requested()
         swap_in(stage, current)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
         discard(stage)
         raise
-    pool.shutdown(wait=True)
     _write_json(manifest_path, manifest)
     report.changed = True
     _count(report, current, manifest)

@@ -14,6 +14,10 @@ TAG = re.compile(r"<[^>]+>")
 PLUGINFILE = "@@PLUGINFILE@@"
 
 
+RENDERED_LIMIT = 50_000
+_RENDERED: dict[tuple[str, str, str, bool, str], tuple[str, dict[str, str]]] = {}
+
+
 @dataclass
 class Rendered:
     html: str
@@ -30,10 +34,20 @@ class BankText:
     def multilingual(self) -> bool:
         return len(self.langs) > 1
 
-    def _one(self, text: str, lang: str) -> tuple[str, dict[str, str]]:
-        state = PageState(lang, self.module.id, PLUGINFILE, self_contained=True)
-        html = HtmlFragments(self.course, state).inline(text)
-        return html, {embedded_name(p): p for p in state.images}
+    def _one(self, text: str, lang: str, block: bool = False) -> tuple[str, dict[str, str]]:
+        """HTML of one string and the images it uses; every bank of every format asks for the
+        same strings, so each is rendered once per course."""
+        key = (self.course.digest, self.module.id, lang, block, text)
+        found = _RENDERED.get(key)
+        if found is None:
+            state = PageState(lang, self.module.id, PLUGINFILE, self_contained=True)
+            fragments = HtmlFragments(self.course, state)
+            html = fragments.block(text) if block else fragments.inline(text)
+            found = html, {embedded_name(p): p for p in state.images}
+            if len(_RENDERED) > RENDERED_LIMIT:
+                _RENDERED.clear()
+            _RENDERED[key] = found
+        return found
 
     def html(self, text: Localized, block: bool = False) -> Rendered:
         parts, images = [], {}
@@ -41,12 +55,7 @@ class BankText:
             value = text.get(lang)
             if not value:
                 continue
-            if block:
-                state = PageState(lang, self.module.id, PLUGINFILE, self_contained=True)
-                html = HtmlFragments(self.course, state).block(value)
-                used = {embedded_name(p): p for p in state.images}
-            else:
-                html, used = self._one(value, lang)
+            html, used = self._one(value, lang, block)
             images.update(used)
             parts.append(
                 f'<span lang="{lang}" class="multilang">{html}</span>'

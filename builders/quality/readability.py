@@ -79,7 +79,16 @@ def measure_text(blocks: list[str], lang: str) -> Readability:
     )
 
 
+_MEASURED: dict[tuple[str, str, str], Readability] = {}
+
+
 def measure_lesson(lesson: Lesson) -> Readability:
-    """Figures for a lesson's learner-facing paragraphs and list items (headings left out)."""
-    blocks = [b.text for b in text_blocks(lesson) if b.kind != "heading"]
-    return measure_text(blocks, lesson.lang)
+    """Figures for a lesson's learner-facing paragraphs and list items (headings left out);
+    measured once per version of the lesson (the quality gate and the report both ask)."""
+    key = (lesson.path, lesson.digest, lesson.lang)
+    if key not in _MEASURED:
+        if len(_MEASURED) > 10_000:  # a long preview session
+            _MEASURED.clear()
+        blocks = [b.text for b in text_blocks(lesson) if b.kind != "heading"]
+        _MEASURED[key] = measure_text(blocks, lesson.lang)
+    return _MEASURED[key]

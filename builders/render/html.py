@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -42,6 +44,25 @@ def drop_teacher_notes(tokens: Sequence[Token]) -> list[Token]:
     return kept
 
 
+@lru_cache(maxsize=1)
+def _renderer_prototype() -> RendererHTML:
+    return RendererHTML()  # collects its rules by introspection: slow, so done once
+
+
+def _fresh_renderer() -> RendererHTML:
+    renderer = copy.copy(_renderer_prototype())
+    renderer.rules = dict(renderer.rules)
+    return renderer
+
+
+@lru_cache(maxsize=32768)
+def parsed(text: str, inline: bool) -> tuple[Token, ...]:
+    """The tokens of a quiz or glossary string; the same strings recur in every format and bank,
+    and rendering never changes tokens, so they are parsed once."""
+    parser = markdown_parser()
+    return tuple(parser.parseInline(text) if inline else parser.parse(text))
+
+
 @dataclass
 class PageState:
     """What one page's rendering accumulates: cited paragraphs, used terms, heading ids."""
@@ -78,7 +99,7 @@ class HtmlFragments:
         self.course = course
         self.state = state
         self.ui = UI(state.lang)
-        self.renderer = RendererHTML()
+        self.renderer = _fresh_renderer()
         rules: dict[str, Any] = self.renderer.rules
         rules["text"] = self._text
         rules["citation"] = self._citation
@@ -101,12 +122,11 @@ class HtmlFragments:
 
     def inline(self, text: str) -> str:
         """Inline Markdown of a quiz or glossary string (no paragraphs)."""
-        tokens = markdown_parser().parseInline(text)
-        return self.renderer.render(tokens, self.options, {})
+        return self.renderer.render(parsed(text, inline=True), self.options, {})
 
     def block(self, text: str) -> str:
         """Block Markdown of a longer string, e.g. a marking guide."""
-        return self.renderer.render(markdown_parser().parse(text), self.options, {})
+        return self.renderer.render(parsed(text, inline=False), self.options, {})
 
     # --- render rules (signature fixed by markdown-it-py) -------------------------------
     def _text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
