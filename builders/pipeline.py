@@ -8,14 +8,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from builders.diagnostics import Diagnostic
-from builders.formats import get_builder
-from builders.formats.base import Builder, Job
 from builders.interrupts import stop_if_requested
-from builders.load import load_course
-from builders.model import Course
-from builders.workers import Renderer
 from builders.write import (
     clean_leftovers,
     discard,
@@ -25,6 +20,12 @@ from builders.write import (
     swap_in,
     write_file_atomic,
 )
+
+if TYPE_CHECKING:  # imported when a build has work to do: an up-to-date build starts faster
+    from builders.diagnostics import Diagnostic
+    from builders.formats.base import Builder, Job
+    from builders.model import Course
+    from builders.workers import Renderer
 
 CACHE_DIR = ".e4j-cache"
 PACKAGE_DIR = Path(__file__).parent
@@ -182,6 +183,10 @@ def build(
         and all((out / name).is_dir() for name in formats)
     ):
         return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
+    from builders.formats import get_builder
+    from builders.load import load_course
+    from builders.workers import Renderer
+
     course, warnings = load_course(root, overlays)
     check_selection(course, selection)
     clean_leftovers(out)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from builders.diagnostics import did_you_mean
-from builders.formats.base import Builder
+
+if TYPE_CHECKING:
+    from builders.formats.base import Builder
 
 # CLI name -> "module:Class", imported only when the format is used (keeps start-up fast).
 REGISTRY: dict[str, str] = {
