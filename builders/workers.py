@@ -4,8 +4,8 @@ Jobs are independent, so a format with many jobs to build sends them to a pool o
 processes, started with the `spawn` method (with `fork`, a worker can hang once Typst has run in
 the parent). Each worker receives the validated course once, pickled, and returns each job's
 files; the parent takes them in plan order, so the output does not depend on which worker ran
-what. A format with only a few jobs to build (an incremental build) renders them in this process
-on threads, which is faster than starting workers.
+what. A format with only a few jobs to build (an incremental build), or a course too large to
+copy into every worker, renders in this process on threads.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from builders.model import Course
 
 WORKERS = max(2, os.cpu_count() or 2)
 POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
+# Each worker holds a copy of the course (about 1.4 MB per lesson, mostly parsed Markdown), so a
+# larger course renders in this process: slower, but memory stays at one copy.
+POOL_MAX_LESSONS = 400
 
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
 
@@ -35,10 +38,12 @@ class Renderer:
         self.course, self.options = course, options
         self.processes: ProcessPoolExecutor | None = None
         self.threads: ThreadPoolExecutor | None = None
+        lessons = sum(len(module.lessons) for module in course.modules)
+        self.pool_allowed = WORKERS >= 2 and lessons <= POOL_MAX_LESSONS
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
         """Each job's files, in the order of `jobs`."""
-        if len(jobs) < POOL_MIN_JOBS or WORKERS < 2:
+        if len(jobs) < POOL_MIN_JOBS or not self.pool_allowed:
             self.threads = self.threads or ThreadPoolExecutor(WORKERS, "e4j-render")
             # Typst and zlib release the GIL, so renders overlap.
             return self.threads.map(lambda job: builder.render(self.course, job), jobs)

@@ -265,3 +265,28 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
     assert (root / "exports/html/fr/secondary/demo.html").read_text().count(
         'class="question '
     ) == 5000
+
+
+@pytest.mark.slow
+def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch):
+    """The shipped course built on spawn worker processes equals the build done in this
+    process alone, byte for byte, for every format (PDF and notebooks included)."""
+    import builders.workers as workers
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    started = []
+
+    class CountedPool(workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs["mp_context"].get_start_method())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
+    formats = list(REGISTRY)
+    build(PROJECT, tmp_path / "pool", formats)
+    assert started == ["spawn"]
+    monkeypatch.setattr(workers, "POOL_MIN_JOBS", 10**9)
+    build(PROJECT, tmp_path / "alone", formats)
+    assert started == ["spawn"]
+    for name in formats:
+        assert tree_bytes(tmp_path / "pool" / name) == tree_bytes(tmp_path / "alone" / name), name
