@@ -187,7 +187,7 @@ def build(
     from builders.load import load_course
     from builders.workers import Renderer
 
-    course, warnings = load_course(root, overlays)
+    course, warnings = load_course(root, overlays, cache=cache / "lessons")
     check_selection(course, selection)
     clean_leftovers(out)
     code = code_digest() + repr(sorted(options.items())) + course.config_digest

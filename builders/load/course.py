@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
@@ -15,6 +16,7 @@ from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
 from builders.load.lesson import LessonContext, read_lesson, split_front_matter
+from builders.load.lesson_cache import LessonCache
 from builders.load.overlay import (
     QUIZ_OPERATIONS,
     open_overlays,
@@ -50,8 +52,8 @@ class _Reader:
     """Reads the course's files through its overlays (see `layers.Tree`) and collects the line
     maps of adapted lessons."""
 
-    def __init__(self, tree: Tree, diags: Diagnostics):
-        self.tree, self.root, self.diags = tree, tree.root, diags
+    def __init__(self, tree: Tree, diags: Diagnostics, cache: LessonCache):
+        self.tree, self.root, self.diags, self.cache = tree, tree.root, diags, cache
         self.line_maps: dict[str, list[tuple[str, int]]] = {}
 
     def yaml(self, rel: str, layers: list[Layer] | None = None) -> tuple[YMap | None, str]:
@@ -82,13 +84,15 @@ class _Reader:
 
 
 def load_course(
-    root: Path, overlay_folders: Sequence[Path] = ()
+    root: Path, overlay_folders: Sequence[Path] = (), cache: Path | None = None
 ) -> tuple[Course, list[Diagnostic]]:
-    """Read and validate everything; raise CourseError listing every problem if any is an error."""
+    """Read and validate everything; raise CourseError listing every problem if any is an error.
+
+    With a `cache` folder, lessons parsed and checked by an earlier run are taken from it."""
     root = root.resolve()
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
-    reader = _Reader(Tree(root, overlays), diags)
+    reader = _Reader(Tree(root, overlays), diags, LessonCache(cache))
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",
@@ -127,6 +131,8 @@ def load_course(
         from builders.quality import run_quality
 
         diags.items += run_quality(course)
+        if not diags.errors:
+            reader.cache.save()
     diags.items = remap(diags.items, reader.line_maps)
     if diags.errors:
         raise CourseError(diags.sorted())
@@ -437,9 +443,10 @@ def _read_module(
             text, line_map, patched = patch_lesson(text, lesson_rel, layers[1:], diags)
             reader.line_maps[lesson_rel] = line_map
             lesson_digest = digest_bytes((lesson_digest + patched).encode())
-        lesson = read_lesson(
-            text, lesson_rel, lesson_digest, name, match["audience"], match["lang"], ctx
-        )
+        audience, lang = match["audience"], match["lang"]
+        key = reader.cache.key(text, lesson_digest, lesson_rel, name, audience, lang, ctx)
+        lesson = reader.cache.lesson(key, diags, partial(
+            read_lesson, text, lesson_rel, lesson_digest, name, audience, lang, ctx))
         if lesson is not None:
             lessons.append(lesson)
     quizzes = []

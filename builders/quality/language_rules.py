@@ -31,11 +31,30 @@ def check(course: Course) -> Iterator[Diagnostic]:
     yield from _unchecked_languages(course)
     for module in course.modules:
         for lesson in module.lessons:
-            yield from _reading_level(lesson)
-            yield from _age_safety(lesson)
-            yield from _phrases(lesson)
-            yield from _link_text(lesson)
-            yield from _tables(lesson)
+            yield from lesson_findings(lesson)
+
+
+_FOUND: dict[tuple[str, str, str, str], list[Diagnostic]] = {}
+
+
+def lesson_key(lesson: Lesson) -> tuple[str, str, str, str]:
+    return (lesson.path, lesson.digest, lesson.lang, lesson.audience)
+
+
+def lesson_findings(lesson: Lesson) -> list[Diagnostic]:
+    """What the rules on words find in one lesson; found once per version of the lesson (the
+    loader's cache can hand over what an earlier run found, see `remember`)."""
+    key = lesson_key(lesson)
+    if key not in _FOUND:
+        if len(_FOUND) > 10_000:  # a long preview session
+            _FOUND.clear()
+        _FOUND[key] = [*_reading_level(lesson), *_age_safety(lesson), *_phrases(lesson),
+                       *_link_text(lesson), *_tables(lesson)]
+    return _FOUND[key]
+
+
+def remember(lesson: Lesson, findings: list[Diagnostic]) -> None:
+    _FOUND[lesson_key(lesson)] = findings
 
 
 def _unchecked_languages(course: Course) -> Iterator[Diagnostic]:

@@ -82,6 +82,10 @@ def measure_text(blocks: list[str], lang: str) -> Readability:
 _MEASURED: dict[tuple[str, str, str], Readability] = {}
 
 
+def remember_measure(lesson: Lesson, figures: Readability) -> None:
+    _MEASURED[(lesson.path, lesson.digest, lesson.lang)] = figures
+
+
 def measure_lesson(lesson: Lesson) -> Readability:
     """Figures for a lesson's learner-facing paragraphs and list items (headings left out);
     measured once per version of the lesson (the quality gate and the report both ask)."""
