@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from builders.model import CONTAINERS
@@ -101,6 +102,14 @@ def _container_validator(name: str):
         return params.strip().split(" ", 1)[0] == name
 
     return validate
+
+
+@lru_cache(maxsize=32768)
+def parsed(text: str, inline: bool) -> tuple[Token, ...]:
+    """The tokens of a quiz or glossary string. The same strings are checked when loading and
+    rendered by every format and bank, and nothing changes tokens, so each is parsed once."""
+    parser = markdown_parser()
+    return tuple(parser.parseInline(text) if inline else parser.parse(text))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from builders.load.keys import (
     names,
 )
 from builders.load.lesson import LessonContext, check_image
-from builders.load.markdown import markdown_parser
+from builders.load.markdown import parsed
 from builders.load.yaml import YMap, YSeq
 from builders.model import (
     QUESTION_TEXTS,
@@ -266,7 +266,7 @@ def _read_pairs(fields: FieldReader, ctx: LessonContext) -> tuple[MatchPair, ...
 def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
     """Citations and glossary terms inside quiz strings must resolve, as in lessons."""
     for _lang, value in text.pairs:
-        for token in markdown_parser().parseInline(value):
+        for token in parsed(value, inline=True):
             for child in token.children or []:
                 if child.type == "citation":
                     if child.meta["error"]:

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from builders.headings import heading_id, slugify
-from builders.load.markdown import markdown_parser
+from builders.load.markdown import markdown_parser, parsed
 from builders.locales import UI
 from builders.model import CONTAINERS, Course, Lesson
 from builders.render.typography import typeset
@@ -53,14 +53,6 @@ def _fresh_renderer() -> RendererHTML:
     renderer = copy.copy(_renderer_prototype())
     renderer.rules = dict(renderer.rules)
     return renderer
-
-
-@lru_cache(maxsize=32768)
-def parsed(text: str, inline: bool) -> tuple[Token, ...]:
-    """The tokens of a quiz or glossary string; the same strings recur in every format and bank,
-    and rendering never changes tokens, so they are parsed once."""
-    parser = markdown_parser()
-    return tuple(parser.parseInline(text) if inline else parser.parse(text))
 
 
 @dataclass

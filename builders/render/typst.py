@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from builders.load.markdown import markdown_parser
+from builders.load.markdown import parsed
 from builders.locales import UI
 from builders.model import Course, Lesson
 from builders.render.html import drop_teacher_notes, embedded_name
@@ -46,11 +46,11 @@ class TypstFragments:
         return self.blocks(tokens)
 
     def inline(self, text: str) -> str:
-        tokens = markdown_parser().parseInline(text)
+        tokens = parsed(text, inline=True)
         return "".join(self.inline_children(t.children or []) for t in tokens)
 
     def block(self, text: str) -> str:
-        return self.blocks(markdown_parser().parse(text))
+        return self.blocks(parsed(text, inline=False))
 
     # --- blocks ---------------------------------------------------------------------------
     def blocks(self, tokens: Sequence[Token]) -> str:
