@@ -65,3 +65,12 @@ def test_an_unreadable_cache_entry_is_parsed_again(course_copy, monkeypatch, tmp
     load_course(root, cache=cache)
     assert len(parsed) == 1
     assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(course_copy, monkeypatch, tmp_path):
+    root = course_copy("full")
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(lesson_cache, "_memory", {})
+    course, _ = load_course(root, cache=blocked / "lessons")
+    assert course.module("demo").lessons

@@ -102,9 +102,12 @@ class LessonCache:
             return
         from builders.write import write_file_atomic
 
-        for key in sorted(self.new):
-            data = pickle.dumps(self.used[key], protocol=pickle.HIGHEST_PROTOCOL)
-            write_file_atomic(self.folder / f"{key}.pickle", data)
-        for stale in self.folder.glob("*.pickle"):
-            if stale.stem not in self.used:
-                stale.unlink(missing_ok=True)
+        try:
+            for key in sorted(self.new):
+                data = pickle.dumps(self.used[key], protocol=pickle.HIGHEST_PROTOCOL)
+                write_file_atomic(self.folder / f"{key}.pickle", data)
+            for stale in self.folder.glob("*.pickle"):
+                if stale.stem not in self.used:
+                    stale.unlink(missing_ok=True)
+        except OSError:  # a cache that cannot be written only makes the next build slower
+            return
