@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import unicodedata
 
 from lxml import etree
@@ -12,7 +11,6 @@ from builders.locales import UI
 from builders.model import Question, Quiz
 from builders.qbank.fractions import fraction_text, share
 from builders.qbank.text import BankText, Rendered
-from builders.xml import to_bytes
 
 PENALTY = "0.3333333"
 
@@ -200,22 +198,30 @@ def quiz_document(
     entries: list[tuple[Quiz, BankText]],
     ui: UI,
     info,
-    cache: dict[tuple[str, ...], etree._Element] | None = None,
+    cache: dict[tuple[str, ...], bytes] | None = None,
 ) -> bytes:
     """One Moodle XML file for the given quizzes, each in its category (pre/post when marked).
 
-    A question appears in several files (per module, per course, pre and post): `cache` keeps
-    each rendered question so it is built once and copied after that.
+    Written question by question, never as one tree, so a course-wide bank needs no more memory
+    than its bytes. A question appears in several files (per module, per course, pre and post):
+    `cache` keeps each one's XML so it is built once.
     """
     cache = {} if cache is None else cache
-    root = etree.Element("quiz")
+    chunks = [b"<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n"]
     for quiz, texts in entries:
         parts = ("pre-test", "post-test") if quiz.pre_post else ("",)
         for part in parts:
-            root.append(category_element(category_path(quiz, part), info(quiz, part)))
+            chunks.append(_member(category_element(category_path(quiz, part), info(quiz, part))))
             for question in quiz.questions:
                 key = (quiz.path, quiz.digest, question.id, ui.lang, *texts.langs)
                 if key not in cache:
-                    cache[key] = question_element(quiz, question, texts, ui)
-                root.append(copy.deepcopy(cache[key]))
-    return to_bytes(root)
+                    cache[key] = _member(question_element(quiz, question, texts, ui))
+                chunks.append(cache[key])
+    chunks.append(b"</quiz>\n")
+    return b"".join(chunks)
+
+
+def _member(element: etree._Element) -> bytes:
+    """One child of <quiz>, indented as `to_bytes` indents a whole document."""
+    etree.indent(element, space="  ", level=1)
+    return b"  " + etree.tostring(element, encoding="UTF-8") + b"\n"
