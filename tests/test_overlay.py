@@ -109,10 +109,11 @@ def test_sections_split_outside_code_and_boxes():
     from builders.load.overlay import split_sections
 
     text = ["intro", "## One", "```", "## not a section", "```", "::: activity A",
-            "## inside a box", ":::", "## Two §", "end"]
+            "## inside a box", ":::", "", "    ## indented code", "", "> ## quoted",
+            "", "- ## in a list", "", "## Two [§7]", "end", "", "Three", "-----"]
     sections = split_sections([(line, "x.md", n) for n, line in enumerate(text, 1)])
-    assert [s.ident for s in sections] == [None, "one", "two"]
-    assert [len(s.lines) for s in sections] == [1, 7, 2]
+    assert [s.ident for s in sections] == [None, "one", "two", "three"]
+    assert [len(s.lines) for s in sections] == [1, 14, 3, 2]
 
 
 

@@ -23,16 +23,13 @@ from builders.headings import heading_id
 from builders.load.fields import as_map
 from builders.load.layers import Layer, Overlay, Tree, merge_yaml, read_text
 from builders.load.lesson import split_front_matter
+from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq, load_yaml
 from builders.model import Module
 
 ORDER_FILE = "order.yaml"
 QUIZ_OPERATIONS = frozenset({"add", "drop"})
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-CONTAINER_OPEN = re.compile(r"^\s*:{3,}\s*\S")
-CONTAINER_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 LOCAL_HELP = re.compile(r"^\s*:{3,}\s*local-help\b")
-SECTION = re.compile(r"^## +(.*?)(?: +#+)? *$")
 
 
 @dataclass
@@ -53,23 +50,21 @@ def open_overlays(folders: list[Path], diags: Diagnostics) -> tuple[Overlay, ...
 
 
 def split_sections(lines: list[tuple[str, str, int]], skip: int = 0) -> list[Section]:
-    """Top-level `## ` sections (not inside code fences or `:::` boxes); the first `skip` lines
-    (a lesson's front matter) always belong to the opening part."""
+    """The lesson cut before each top-level `## ` heading, found by the lesson parser itself (so
+    never one inside a code block or a `:::` box), with the heading id the HTML page gives it;
+    the first `skip` lines (a lesson's front matter) always belong to the opening part."""
+    body = lines[skip:]
+    tokens = markdown_parser().parse("\n".join(text for text, _, _ in body))
+    starts = {
+        token.map[0]: heading_id(tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0 and token.map
+    }
     sections = [Section(None, lines[:skip])]
-    fence, depth = "", 0
-    for text, path, line in lines[skip:]:
-        if fence:
-            if text.strip().startswith(fence):
-                fence = ""
-        elif found := FENCE.match(text):
-            fence = found[1]
-        elif CONTAINER_CLOSE.match(text):
-            depth = max(0, depth - 1)
-        elif CONTAINER_OPEN.match(text):
-            depth += 1
-        elif depth == 0 and (heading := SECTION.match(text)):
-            sections.append(Section(heading_id(heading[1])))
-        sections[-1].lines.append((text, path, line))
+    for number, line in enumerate(body):
+        if number in starts:
+            sections.append(Section(starts[number]))
+        sections[-1].lines.append(line)
     return sections
 
 
