@@ -74,3 +74,13 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(course_copy, monkeypa
     monkeypatch.setattr(lesson_cache, "_memory", {})
     course, _ = load_course(root, cache=blocked / "lessons")
     assert course.module("demo").lessons
+
+
+def test_a_pickled_lesson_is_the_same_lesson():
+    import pickle
+
+    from conftest import COURSES
+
+    course, _ = load_course(COURSES / "full")
+    for lesson in course.module("demo").lessons:
+        assert pickle.loads(pickle.dumps(lesson)) == lesson
