@@ -119,12 +119,13 @@ def sources_stamp(
     selection: Selection,
     options: dict[str, str],
     overlays: Sequence[Path] = (),
+    code: str = "",
 ) -> str:
-    """A cheap fingerprint of every source file (overlays' too) and the request, for the no-op
-    fast path."""
+    """A cheap fingerprint of every source file (overlays' too), the request and the builders'
+    code (`code_digest()`, computed here unless given), for the no-op fast path."""
     parts: list[str | bytes] = [
         repr(sorted(options.items())),
-        code_digest(),
+        code or code_digest(),
         ",".join(formats),
         repr(sorted(selection.langs)),
         repr(sorted(selection.audiences)),
@@ -176,7 +177,8 @@ def build(
     """
     options = options or {}
     cache = out / CACHE_DIR
-    stamp = sources_stamp(root, formats, selection, options, overlays)
+    code_version = code_digest()
+    stamp = sources_stamp(root, formats, selection, options, overlays, code_version)
     if (
         not force
         and _read_json(cache / "stamp.json").get("stamp") == stamp
@@ -187,10 +189,10 @@ def build(
     from builders.load import load_course
     from builders.workers import Renderer
 
-    course, warnings = load_course(root, overlays, cache=cache / "lessons")
+    course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
     check_selection(course, selection)
     clean_leftovers(out)
-    code = code_digest() + repr(sorted(options.items())) + course.config_digest
+    code = code_version + repr(sorted(options.items())) + course.config_digest
     builders = {name: get_builder(name, **options) for name in formats}
     with Renderer(course, options) as renderer:
         reports = [

@@ -84,15 +84,16 @@ class _Reader:
 
 
 def load_course(
-    root: Path, overlay_folders: Sequence[Path] = (), cache: Path | None = None
+    root: Path, overlay_folders: Sequence[Path] = (), cache: Path | None = None, code: str = ""
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate everything; raise CourseError listing every problem if any is an error.
 
-    With a `cache` folder, lessons parsed and checked by an earlier run are taken from it."""
+    With a `cache` folder, lessons parsed and checked by an earlier run are taken from it;
+    `code` is the builders' code digest when the caller has it already."""
     root = root.resolve()
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
-    reader = _Reader(Tree(root, overlays), diags, LessonCache(cache))
+    reader = _Reader(Tree(root, overlays), diags, LessonCache(cache, code))
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",

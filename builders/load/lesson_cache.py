@@ -40,13 +40,16 @@ _memory: dict[str, Entry] = {}
 
 
 class LessonCache:
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, code: str = ""):
+        """`code`: the builders' code digest, part of every key (computed when not given)."""
         self.folder = folder
         self.used: dict[str, Entry] = {}
         self.new: set[str] = set()
-        from builders.pipeline import code_digest
+        if not code:
+            from builders.pipeline import code_digest
 
-        self.code = code_digest()
+            code = code_digest()
+        self.code = code
 
     def key(self, text: str, digest: str, path: str, module: str, audience: str, lang: str,
             ctx: LessonContext) -> str:
