@@ -82,7 +82,7 @@ def merge_yaml(base: Any, patch: Any, diags: Diagnostics) -> Any:
     by id (new ids are appended), other lists of mappings merge item by item and must then have
     the same length; anything else in `patch` replaces what `base` has."""
     if isinstance(base, YMap) and isinstance(patch, YMap):
-        merged = _copy_map(base)
+        merged = copy_map(base)
         for key, value in patch.items():
             if key in merged and isinstance(merged[key], (YMap, YSeq)) and isinstance(
                     value, type(merged[key])):
@@ -100,19 +100,21 @@ def merge_yaml(base: Any, patch: Any, diags: Diagnostics) -> Any:
                         f"this list has {len(patch)} items where the course's has {len(base)}",
                         patch.loc, "give one entry per item of the course's list, in its order")
             return base
-        return _seq([(merge_yaml(b, p, diags), base.loc_of(i)) for i, (b, p)
+        return located_seq([(merge_yaml(b, p, diags), base.loc_of(i)) for i, (b, p)
                      in enumerate(zip(base, patch, strict=True))], base.loc)
     return patch
 
 
-def _copy_map(data: YMap) -> YMap:
+def copy_map(data: YMap) -> YMap:
+    """A copy that remembers where `data`'s keys and values stand."""
     copy = YMap(data)
     copy.loc = data.loc
     copy.key_locs, copy.value_locs = dict(data.key_locs), dict(data.value_locs)
     return copy
 
 
-def _seq(items: list[tuple[Any, SourceLoc]], loc: SourceLoc) -> YSeq:
+def located_seq(items: list[tuple[Any, SourceLoc]], loc: SourceLoc) -> YSeq:
+    """A sequence standing at `loc`, from (item, where the item stands) pairs."""
     seq = YSeq(item for item, _ in items)
     seq.loc, seq.item_locs = loc, [item_loc for _, item_loc in items]
     return seq
@@ -135,7 +137,7 @@ def _merge_by_id(base: YSeq, patch: YSeq, diags: Diagnostics) -> YSeq:
             items.append((item, patch.loc_of(index)))
         else:
             items[at] = (merge_yaml(items[at][0], item, diags), items[at][1])
-    return _seq(items, base.loc)
+    return located_seq(items, base.loc)
 
 
 def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:

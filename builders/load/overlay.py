@@ -21,7 +21,15 @@ from pathlib import Path
 from builders.diagnostics import Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.headings import heading_id
 from builders.load.fields import as_map
-from builders.load.layers import Layer, Overlay, Tree, merge_yaml, read_text
+from builders.load.layers import (
+    Layer,
+    Overlay,
+    Tree,
+    copy_map,
+    located_seq,
+    merge_yaml,
+    read_text,
+)
 from builders.load.lesson import split_front_matter
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import YMap, YSeq, load_yaml
@@ -161,8 +169,9 @@ def patch_quiz(data: YMap, patches: list[Layer], diags: Diagnostics) -> tuple[YM
 
 
 def _without(data: YMap, keys: frozenset[str]) -> YMap:
-    kept = YMap({key: value for key, value in data.items() if key not in keys})
-    kept.loc, kept.key_locs, kept.value_locs = data.loc, data.key_locs, data.value_locs
+    kept = copy_map(data)
+    for key in keys:
+        kept.pop(key, None)
     return kept
 
 
@@ -183,10 +192,6 @@ def _merge_questions(data: YMap, patch: YMap, diags: Diagnostics) -> YMap:
             if not (isinstance(q, dict) and str(q.get("id")) in dropped)]
     kept += [(q, added.loc_of(i) if isinstance(added, YSeq) else patch.loc)
              for i, q in enumerate(added)]
-    merged_seq = YSeq(q for q, _ in kept)
-    merged_seq.loc, merged_seq.item_locs = questions.loc, [loc for _, loc in kept]
-    merged = YMap(data)
-    merged.loc, merged.key_locs = data.loc, data.key_locs
-    merged.value_locs = dict(data.value_locs)
-    merged["questions"] = merged_seq
+    merged = copy_map(data)
+    merged["questions"] = located_seq(kept, questions.loc)
     return merged
