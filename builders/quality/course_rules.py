@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson, Localized, Module, Question, Quiz
-from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, wordlists
+from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, terminology
 
 # Questions per quiz by audience (content guide and the core-modules issue).
 QUESTION_RANGE = {
@@ -150,13 +150,6 @@ def _statement_to_reject(question: Question, field: str) -> bool:
 
 def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
     age = {lang: phrase_pattern(phrases_for("age", quiz.audience, lang)) for lang in languages}
-    terms = [
-        (
-            {lang: phrase_pattern(tuple(e.get("avoid", {}).get(lang, ()))) for lang in languages},
-            e.get("prefer", {}),
-        )
-        for e in wordlists().get("terminology", [])
-    ]
     for question in quiz.questions:
         for name, text in question.texts():
             if len(languages) > 1 and _same_everywhere(text, languages):
@@ -169,20 +162,14 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                 )
             for lang, value in text.pairs:
                 found = [
-                    (
-                        _search(age[lang], value),
-                        "safety.age-term",
-                        "is not for this audience",
-                    ),
-                    *(
-                        (
-                            _search(patterns[lang], value),
-                            "term.preferred",
-                            f"write '{prefer.get(lang, '')}'",
-                        )
-                        for patterns, prefer in terms
-                    ),
+                    (_search(age[lang], value), "safety.age-term", "is not for this audience")
                 ]
+                any_term, rules = terminology(lang)
+                if any_term is not None and any_term.search(value):
+                    found += [
+                        (pattern.search(value), "term.preferred", f"write '{prefer}'")
+                        for pattern, prefer in rules
+                    ]
                 if not _statement_to_reject(question, name):
                     found += [
                         (m, "safety.victim-blaming", "blames the person harmed")

@@ -13,9 +13,15 @@ import yaml
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson
-from builders.quality.prose import text_blocks
+from builders.quality.prose import Block, text_blocks
 from builders.quality.readability import FORMULA_NAME, measure_lesson
-from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, wordlists
+from builders.quality.wordlists import (
+    blaming_pattern,
+    blaming_phrases,
+    phrase_pattern,
+    phrases_for,
+    terminology,
+)
 
 MIN_WORDS_MEASURED = 100
 SAFETY_AUDIENCES = ("primary", "secondary")
@@ -48,8 +54,10 @@ def lesson_findings(lesson: Lesson) -> list[Diagnostic]:
     if key not in _FOUND:
         if len(_FOUND) > 10_000:  # a long preview session
             _FOUND.clear()
-        _FOUND[key] = [*_reading_level(lesson), *_age_safety(lesson), *_phrases(lesson),
-                       *_link_text(lesson), *_tables(lesson)]
+        learner = list(text_blocks(lesson, keep_terms=True))
+        everything = list(text_blocks(lesson, teacher=True, keep_terms=True))
+        _FOUND[key] = [*_reading_level(lesson), *_age_safety(lesson, learner),
+                       *_phrases(lesson, everything), *_link_text(lesson), *_tables(lesson)]
     return _FOUND[key]
 
 
@@ -113,10 +121,16 @@ def _reading_level(lesson: Lesson) -> Iterator[Diagnostic]:
         )
 
 
-def _age_safety(lesson: Lesson) -> Iterator[Diagnostic]:
+def _any_match(pattern: re.Pattern[str] | None, blocks: list[Block]) -> bool:
+    """Whether `pattern` may match some block: one search of all their text, a quick first test
+    (a phrase spanning two blocks gives a false yes, never a false no)."""
+    return pattern is not None and bool(pattern.search("\n".join(b.text for b in blocks)))
+
+
+def _age_safety(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
     avoid = phrase_pattern(phrases_for("age", lesson.audience, lesson.lang))
-    if avoid:
-        for block in text_blocks(lesson, keep_terms=True):
+    if avoid and _any_match(avoid, blocks):
+        for block in blocks:
             for match in avoid.finditer(block.text):
                 line, col = block.locate(phrase_pattern((match[0],)) or avoid)
                 yield Diagnostic(
@@ -130,7 +144,7 @@ def _age_safety(lesson: Lesson) -> Iterator[Diagnostic]:
     if lesson.audience not in SAFETY_AUDIENCES:
         return
     trusted = phrase_pattern(phrases_for("trusted_adult", lesson.lang))
-    text = " ".join(b.raw for b in text_blocks(lesson, keep_terms=True))
+    text = " ".join(b.raw for b in blocks)
     if trusted and not trusted.search(text):
         yield Diagnostic(
             "warning",
@@ -149,16 +163,12 @@ def _age_safety(lesson: Lesson) -> Iterator[Diagnostic]:
         )
 
 
-def _phrases(lesson: Lesson) -> Iterator[Diagnostic]:
-    rules = [
-        (
-            phrase_pattern(tuple(entry.get("avoid", {}).get(lesson.lang, ()))),
-            entry.get("prefer", {}).get(lesson.lang, ""),
-        )
-        for entry in wordlists().get("terminology", [])
-    ]
-    for block in text_blocks(lesson, teacher=True, keep_terms=True):
-        for match in blaming_phrases(block.text, lesson.lang):
+def _phrases(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
+    any_term, rules = terminology(lesson.lang)
+    blaming = _any_match(blaming_pattern(lesson.lang), blocks)
+    terms = _any_match(any_term, blocks)
+    for block in blocks if blaming or terms else ():
+        for match in blaming_phrases(block.text, lesson.lang) if blaming else ():
             line, col = block.locate(re.compile(re.escape(match[0])))
             yield Diagnostic(
                 "warning",
@@ -168,9 +178,9 @@ def _phrases(lesson: Lesson) -> Iterator[Diagnostic]:
                 "describe the circumstances and the people who exploit, not the person's "
                 "choices or character",
             )
+        if not terms or any_term is None or not any_term.search(block.text):
+            continue
         for pattern, prefer in rules:
-            if pattern is None:
-                continue
             for match in pattern.finditer(block.text):
                 line, col = block.locate(phrase_pattern((match[0],)) or pattern)
                 yield Diagnostic(

@@ -34,12 +34,24 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 CLAUSE_START = re.compile(r"[.!?;:]\s")
 
 
+@lru_cache(maxsize=16)
+def _blaming(lang: str) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
+    return (
+        phrase_pattern(phrases_for("victim_blaming", lang)),
+        tuple(re.compile(n, re.IGNORECASE) for n in phrases_for("negations", lang)),
+    )
+
+
+def blaming_pattern(lang: str) -> re.Pattern[str] | None:
+    """Victim-blaming phrases, before the negations that clear some of them."""
+    return _blaming(lang)[0]
+
+
 def blaming_phrases(text: str, lang: str) -> list[re.Match[str]]:
     """Victim-blaming phrases in `text`, except those their own clause denies."""
-    pattern = phrase_pattern(phrases_for("victim_blaming", lang))
-    if pattern is None:
+    pattern, negations = _blaming(lang)
+    if pattern is None or not pattern.search(text):
         return []
-    negations = [re.compile(n, re.IGNORECASE) for n in phrases_for("negations", lang)]
     found = []
     for match in pattern.finditer(text):
         starts = [m.end() for m in CLAUSE_START.finditer(text, 0, match.start())]
@@ -47,6 +59,25 @@ def blaming_phrases(text: str, lang: str) -> list[re.Match[str]]:
         if not any(n.search(clause) for n in negations):
             found.append(match)
     return found
+
+
+TermRule = tuple[re.Pattern[str], str]  # a pattern of terms to avoid, the term to write
+
+
+@lru_cache(maxsize=16)
+def terminology(lang: str) -> tuple[re.Pattern[str] | None, tuple[TermRule, ...]]:
+    """For `lang`: one pattern matching any term to avoid (a quick first test), then each
+    terminology entry's pattern with the term to write instead."""
+    rules = []
+    for entry in wordlists().get("terminology", []):
+        avoid = tuple(entry.get("avoid", {}).get(lang, ()))
+        if (pattern := phrase_pattern(avoid)) is not None:
+            rules.append((pattern, entry.get("prefer", {}).get(lang, "")))
+    every = phrase_pattern(
+        tuple(p for entry in wordlists().get("terminology", [])
+              for p in entry.get("avoid", {}).get(lang, ()))
+    )
+    return every, tuple(rules)
 
 
 def phrases_for(*path: str) -> tuple[str, ...]:
