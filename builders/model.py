@@ -334,11 +334,12 @@ class Course:
     config_digest: str = ""  # of e4j.toml and of the course's interface strings
     interface: tuple[tuple[str, str], ...] = ()  # (language, JSON): see builders.load.interface
 
+    @cached_property
+    def _modules_by_id(self) -> dict[str, Module]:
+        return {module.id: module for module in self.modules}
+
     def module(self, ident: str) -> Module | None:
-        for module in self.modules:
-            if module.id == ident:
-                return module
-        return None
+        return self._modules_by_id.get(ident)
 
     def editions(self) -> list[tuple[str, str]]:
         """(language, audience) pairs that have at least one lesson, in a stable order."""

@@ -50,7 +50,9 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
 
 
 def quizzes_of(course: Course, scope: str, audience: str) -> list[Quiz]:
-    return [quiz for m in course.modules if (quiz := m.quiz(audience)) and scope in (COURSE, m.id)]
+    """The quizzes of a bank: the `scope` module's, or every module's for the course bank."""
+    modules = course.modules if scope == COURSE else [m for m in [course.module(scope)] if m]
+    return [quiz for m in modules if (quiz := m.quiz(audience))]
 
 
 class MoodleXmlBuilder(Builder):

@@ -7,7 +7,14 @@ from typing import ClassVar
 from builders.formats.base import Artifact, Builder, Job, lesson_inputs, lesson_job
 from builders.model import Course, Lesson, Module
 from builders.package import zip_bytes
-from builders.scorm.content import Metadata, PackageContent, package_content, package_metadata
+from builders.scorm.content import (
+    Metadata,
+    PackageContent,
+    PageKey,
+    package_content,
+    package_metadata,
+    page_key,
+)
 
 COURSE = "course"
 
@@ -19,6 +26,12 @@ def package_name(scope: str, audience: str, lang: str, fmt: str) -> str:
 
 class ScormBuilder(Builder):
     scorm: ClassVar[str]
+
+    def __init__(self, **options: str) -> None:
+        super().__init__(**options)
+        # The page of a one-lesson package waits here for the course package of its edition,
+        # which holds the same page: rendered once, and no longer kept once that one takes it.
+        self.waiting_pages: dict[PageKey, bytes] = {}
 
     def manifest(self, meta: Metadata, content: PackageContent, title: str) -> bytes:
         raise NotImplementedError
@@ -44,7 +57,12 @@ class ScormBuilder(Builder):
             pairs = [(m, les) for m, les in pairs if m.id == scope]
         identifier = f"E4J-{scope}-{audience}-{lang}-{self.name}"
         meta = package_metadata(course, pairs, identifier, whole_course=scope == COURSE)
-        content = package_content(course, pairs, self.scorm)
+        content = package_content(course, pairs, self.scorm, self.waiting_pages)
+        if scope != COURSE:
+            for module, lesson in pairs:
+                self.waiting_pages[page_key(course, module, lesson)] = content.files[
+                    f"{module.id}/index.html"
+                ]
         files = dict(content.files)
         files["imsmanifest.xml"] = self.manifest(meta, content, meta.title)
         return {

@@ -29,9 +29,21 @@ class PackageContent:
     shared: tuple[str, ...] = ()
 
 
+PageKey = tuple[str, str, str, str]  # course digest, module id, audience, language
+
+
+def page_key(course: Course, module: Module, lesson: Lesson) -> PageKey:
+    return course.digest, module.id, lesson.audience, lesson.lang
+
+
 def package_content(
-    course: Course, pairs: list[tuple[Module, Lesson]], scorm: str
+    course: Course,
+    pairs: list[tuple[Module, Lesson]],
+    scorm: str,
+    rendered: dict[PageKey, bytes] | None = None,
 ) -> PackageContent:
+    """The files of a package of `pairs`; a page found in `rendered` (the same page, made for a
+    one-lesson package of this build) is taken from there instead of rendered again."""
     content = PackageContent()
     for name in PACKAGE_ASSETS:
         content.files[f"assets/{name}"] = static_file(name)
@@ -43,7 +55,8 @@ def package_content(
         quiz = module.quiz(lesson.audience)
         mastery = quiz.pass_mark if quiz else 0
         href = f"{module.id}/index.html"
-        content.files[href] = lesson_page(
+        page = (rendered or {}).pop(page_key(course, module, lesson), None)
+        content.files[href] = page or lesson_page(
             course,
             module,
             lesson,
