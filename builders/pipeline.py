@@ -189,12 +189,15 @@ def build(
     from builders.load import load_course
     from builders.workers import Renderer
 
-    course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
-    check_selection(course, selection)
-    clean_leftovers(out)
-    code = code_version + repr(sorted(options.items())) + course.config_digest
-    builders = {name: get_builder(name, **options) for name in formats}
-    with Renderer(course, options) as renderer:
+    with Renderer(options) as renderer:
+        if force or not all((out / name).is_dir() for name in formats):
+            renderer.start_workers()  # a cold build: they start while the course loads
+        course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
+        check_selection(course, selection)
+        clean_leftovers(out)
+        code = code_version + repr(sorted(options.items())) + course.config_digest
+        builders = {name: get_builder(name, **options) for name in formats}
+        renderer.course = course
         reports = [
             _build_format(course, builders[name], out, code, selection, force, progress,
                           renderer)

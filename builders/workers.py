@@ -1,11 +1,17 @@
 """Rendering jobs on every core.
 
-Jobs are independent, so a format with many jobs to build sends them to a pool of worker
-processes, started with the `spawn` method (with `fork`, a worker can hang once Typst has run in
-the parent). Each worker receives the validated course once, pickled, and returns each job's
-files; the parent takes them in plan order, so the output does not depend on which worker ran
-what. A format with only a few jobs to build (an incremental build), or a course too large to
-copy into every worker, renders in this process on threads.
+Jobs are independent, so a format with many jobs to build sends them to worker processes,
+started with the `spawn` method (with `fork`, a worker can hang once Typst has run in the parent).
+Each worker owns a share of the modules: it receives, once, a copy of the validated course in
+which only its own modules keep their parsed Markdown and files, and renders the jobs of those
+modules. Jobs that span the whole course (course packages, course banks, index pages) render in
+this process, while the workers run, from what the module jobs hand over (`Builder.handoff`:
+their lesson pages, their questions' XML), so nothing is rendered twice. The parent takes every
+job's files in plan order, so the output does not depend on which process ran what; and the
+course is held about twice in all (here, and once split among the workers) whatever the number
+of workers.
+
+A format with only a few jobs to build (an incremental build) renders in this process on threads.
 """
 
 from __future__ import annotations
@@ -15,54 +21,142 @@ import os
 import pickle
 import signal
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
-from builders.model import Course
+from builders.model import Course, Module
 
 WORKERS = max(2, os.cpu_count() or 2)
 POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
-# Each worker holds a copy of the course (about 1.4 MB per lesson, mostly parsed Markdown), so a
-# larger course renders in this process: slower, but memory stays at one copy.
-POOL_MAX_LESSONS = 400
 
+Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
 
 
-class Renderer:
-    """Renders jobs of any format, on worker processes started when first needed."""
+def share_modules(course: Course, shares: int) -> list[set[str]]:
+    """Module ids split into `shares` sets of about the same number of lessons (largest module
+    first, to the lightest share; ties by order), the same split on every run."""
+    owned: list[set[str]] = [set() for _ in range(shares)]
+    load = [0] * shares
+    by_size = sorted(course.modules, key=lambda m: (-len(m.lessons), m.id))
+    for module in by_size:
+        lightest = min(range(shares), key=lambda i: (load[i], i))
+        owned[lightest].add(module.id)
+        load[lightest] += max(1, len(module.lessons))
+    return owned
 
-    def __init__(self, course: Course, options: dict[str, str]):
-        self.course, self.options = course, options
-        self.processes: ProcessPoolExecutor | None = None
+
+def _outline(module: Module, keep_files: bool = False) -> Module:
+    """A module without its lessons' parsed Markdown and source text, and without its files'
+    bytes unless `keep_files`."""
+    return replace(
+        module,
+        lessons=tuple(replace(lesson, tokens=(), source="") for lesson in module.lessons),
+        assets=module.assets if keep_files else tuple(replace(a, data=b"") for a in module.assets),
+    )
+
+
+def pack_share(course: Course, owned: set[str]) -> tuple[bytes, list[bytes]]:
+    """The course as one worker needs it: whole for the modules it owns, outlines elsewhere
+    (titles, lessons and quizzes stay, so lists of the course read the same). The owned
+    lessons' Markdown is pickled lesson by lesson: one pickle of the whole graph keeps a memo
+    of every token and takes several times longer."""
+    outline = replace(
+        course,
+        modules=tuple(_outline(m, keep_files=m.id in owned) for m in course.modules),
+    )
+    lessons = [
+        pickle.dumps((lesson.tokens, lesson.source), pickle.HIGHEST_PROTOCOL)
+        for module in course.modules if module.id in owned
+        for lesson in module.lessons
+    ]
+    return pickle.dumps(outline, pickle.HIGHEST_PROTOCOL), lessons
+
+
+def unpack_share(outline_data: bytes, lessons: list[bytes], owned: set[str]) -> Course:
+    outline: Course = pickle.loads(outline_data)
+    parts = iter(lessons)
+
+    def whole(module: Module) -> Module:
+        restored = []
+        for lesson in module.lessons:
+            tokens, source = pickle.loads(next(parts))
+            restored.append(replace(lesson, tokens=tokens, source=source))
+        return replace(module, lessons=tuple(restored))
+
+    return replace(
+        outline, modules=tuple(whole(m) if m.id in owned else m for m in outline.modules)
+    )
+
+
+class Renderer:
+    """Renders jobs of any format, on worker processes started when first needed.
+
+    `start_workers()` may start them before the course is loaded (a cold build surely needs
+    them): they import the builders meanwhile, on the other cores."""
+
+    def __init__(self, options: dict[str, str], course: Course | None = None):
+        self.options = options
+        self.course: Course | None = course
+        self.processes: list[ProcessPoolExecutor] = []
+        self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
         self.threads: ThreadPoolExecutor | None = None
-        lessons = sum(len(module.lessons) for module in course.modules)
-        self.pool_allowed = WORKERS >= 2 and lessons <= POOL_MAX_LESSONS
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
         """Each job's files, in the order of `jobs`."""
-        if len(jobs) < POOL_MIN_JOBS or not self.pool_allowed:
+        course = self.course
+        assert course is not None, "the renderer has no course yet"
+        if len(jobs) < POOL_MIN_JOBS or WORKERS < 2:
             self.threads = self.threads or ThreadPoolExecutor(WORKERS, "e4j-render")
             # Typst and zlib release the GIL, so renders overlap.
-            return self.threads.map(lambda job: builder.render(self.course, job), jobs)
-        if self.processes is None:
-            self.processes = ProcessPoolExecutor(
-                WORKERS,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(pickle.dumps(self.course, protocol=pickle.HIGHEST_PROTOCOL),
-                          self.options),
-            )
-        return self.processes.map(_render, [builder.name] * len(jobs), jobs)
+            return self.threads.map(lambda job: builder.render(course, job), jobs)
+        if not self.owner:
+            self._hand_out(course)
+        pending = [
+            None if job.module is None
+            else self.processes[self.owner[job.module]].submit(_render, builder.name, job)
+            for job in jobs
+        ]
+        return self._in_order(builder, jobs, pending)
+
+    def _in_order(
+        self, builder: Builder, jobs: list[Job], pending: list[Future[Rendered] | None]
+    ) -> Iterator[Artifact]:
+        assert self.course is not None
+        for job, future in zip(jobs, pending, strict=True):
+            if future is None:
+                # A course-wide job renders here when its turn comes, so it finds what the
+                # module jobs planned before it handed over (e.g. their lesson pages).
+                yield builder.render(self.course, job)
+            else:
+                artifact, parts = future.result()
+                builder.receive(parts)
+                yield artifact
+
+    def start_workers(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        while WORKERS >= 2 and len(self.processes) < WORKERS:
+            pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker)
+            pool.submit(int)  # a process starts at its first task
+            self.processes.append(pool)
+
+    def _hand_out(self, course: Course) -> None:
+        """Give each worker its share of the modules (its first task, before any job)."""
+        self.start_workers()
+        for index, owned in enumerate(share_modules(course, WORKERS)):
+            self.owner |= dict.fromkeys(owned, index)
+            outline, lessons = pack_share(course, owned)
+            self.processes[index].submit(_install, outline, lessons, owned, self.options)
 
     def close(self, cancel: bool = False) -> None:
-        pools: list[Executor | None] = [self.threads, self.processes]
+        pools: list[Executor | None] = [self.threads, *self.processes]
         for pool in pools:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=cancel)
-        self.threads = self.processes = None
+            if pool is not None:  # after an error, workers still starting are not waited for
+                pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        self.threads, self.processes = None, []
 
     def __enter__(self) -> Renderer:
         return self
@@ -71,17 +165,27 @@ class Renderer:
         self.close(cancel=error is not None)
 
 
-def _start_worker(course_data: bytes, options: dict[str, str]) -> None:
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    from builders.formats import REGISTRY
+
+    for name in REGISTRY:  # while the parent loads the course
+        if name != "pdf":  # Typst is imported only when PDFs are made
+            get_builder(name)
+
+
+def _install(outline: bytes, lessons: list[bytes], owned: set[str], options: dict[str, str]
+             ) -> None:
     from builders.locales import use_course_strings
 
-    course = pickle.loads(course_data)
+    course = unpack_share(outline, lessons, owned)
     use_course_strings(course.interface)
     _worker.update(course=course, options=options, builders={})
 
 
-def _render(name: str, job: Job) -> Artifact:
+def _render(name: str, job: Job) -> Rendered:
     builders = _worker["builders"]
     if name not in builders:
         builders[name] = get_builder(name, **_worker["options"])
-    return builders[name].render(_worker["course"], job)
+    builder = builders[name]
+    return builder.render(_worker["course"], job), builder.handoff()

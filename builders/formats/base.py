@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from builders.diagnostics import Diagnostic
 from builders.model import Course, Lesson, Module
@@ -41,6 +41,15 @@ class Builder:
 
     def render(self, course: Course, job: Job) -> Artifact:
         raise NotImplementedError
+
+    def handoff(self) -> dict[Any, Any]:
+        """What the jobs rendered in this process since the last call made that this format's
+        course-wide jobs reuse (e.g. lesson pages); a worker process sends it to the parent,
+        where course-wide jobs render, and forgets it."""
+        return {}
+
+    def receive(self, parts: dict[Any, Any]) -> None:
+        """Keep what a worker's jobs handed over (see `handoff`) for the course-wide jobs."""
 
     def warnings(self, course: Course) -> list[Diagnostic]:
         """What this format cannot carry of the course (shown after a build; never fatal)."""

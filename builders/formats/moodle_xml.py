@@ -63,6 +63,13 @@ class MoodleXmlBuilder(Builder):
         super().__init__(**options)
         self._questions: dict = {}  # rendered questions, shared by the files of one build
 
+    def handoff(self) -> dict:
+        questions, self._questions = self._questions, {}
+        return questions
+
+    def receive(self, parts: dict) -> None:
+        self._questions |= parts
+
     def plan(self, course: Course) -> list[Job]:
         return bank_jobs(course, multilingual=True)
 

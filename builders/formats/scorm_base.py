@@ -33,6 +33,13 @@ class ScormBuilder(Builder):
         # which holds the same page: rendered once, and no longer kept once that one takes it.
         self.waiting_pages: dict[PageKey, bytes] = {}
 
+    def handoff(self) -> dict[PageKey, bytes]:
+        pages, self.waiting_pages = self.waiting_pages, {}
+        return pages
+
+    def receive(self, parts: dict[PageKey, bytes]) -> None:
+        self.waiting_pages |= parts
+
     def manifest(self, meta: Metadata, content: PackageContent, title: str) -> bytes:
         raise NotImplementedError
 

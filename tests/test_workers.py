@@ -1,0 +1,86 @@
+"""Worker processes: how the modules are shared out, what each worker receives, and how the
+course-wide jobs reuse what the module jobs hand over instead of rendering it again."""
+
+from __future__ import annotations
+
+import pytest
+
+import builders.qbank.moodle_xml as moodle_questions
+import builders.scorm.content as scorm_content
+from builders.formats import get_builder
+from builders.load import load_course
+from builders.workers import pack_share, share_modules, unpack_share
+from conftest import COURSES, PROJECT
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    course, _ = load_course(PROJECT)
+    return course
+
+
+@pytest.fixture(scope="module")
+def full():
+    course, _ = load_course(COURSES / "full")
+    return course
+
+
+def test_modules_are_shared_out_by_lessons_each_once(shipped):
+    shares = share_modules(shipped, 2)
+    assert set().union(*shares) == {m.id for m in shipped.modules}
+    assert not shares[0] & shares[1]
+    lessons = [sum(len(shipped.module(i).lessons) for i in share) for share in shares]
+    biggest = max(len(m.lessons) for m in shipped.modules)
+    assert abs(lessons[0] - lessons[1]) <= biggest
+    assert share_modules(shipped, 2) == shares
+
+
+def test_a_worker_gets_its_modules_whole_and_outlines_of_the_others(shipped):
+    owned = share_modules(shipped, 2)[0]
+    share = unpack_share(*pack_share(shipped, owned), owned)
+    assert [m.id for m in share.modules] == [m.id for m in shipped.modules]
+    assert share.editions() == shipped.editions()
+    for mine, theirs in zip(share.modules, shipped.modules, strict=True):
+        assert [les.title for les in mine.lessons] == [les.title for les in theirs.lessons]
+        if mine.id in owned:
+            assert [len(les.tokens) for les in mine.lessons] == [
+                len(les.tokens) for les in theirs.lessons
+            ]
+            assert [les.source for les in mine.lessons] == [les.source for les in theirs.lessons]
+            assert mine.assets == theirs.assets
+        else:
+            assert all(les.tokens == () and les.source == "" for les in mine.lessons)
+            assert all(asset.data == b"" for asset in mine.assets)
+
+
+def _course_job_after_handoff(course, name, monkeypatch, module, function):
+    """Render a format's first course-wide job twice: alone, then in a parent that received
+    what a worker's module jobs of the same edition handed over, with `function` disabled."""
+    worker, parent = get_builder(name), get_builder(name)
+    jobs = worker.plan(course)
+    course_job = next(j for j in jobs if j.module is None)
+    expected = get_builder(name).render(course, course_job)
+    for job in jobs:
+        if job.module and (job.lang, job.audience) == (course_job.lang, course_job.audience):
+            worker.render(course, job)
+            parent.receive(worker.handoff())
+    assert worker.handoff() == {}  # handed over once, then forgotten by the worker
+
+    def not_again(*args, **kwargs):
+        raise AssertionError(f"{function} ran again for a course-wide job")
+
+    monkeypatch.setattr(module, function, not_again)
+    return parent.render(course, course_job), expected
+
+
+@pytest.mark.parametrize("name", ["scorm12", "scorm2004"])
+def test_course_package_takes_the_pages_workers_handed_over(full, name, monkeypatch):
+    got, expected = _course_job_after_handoff(full, name, monkeypatch, scorm_content,
+                                              "lesson_page")
+    assert got == expected
+
+
+def test_course_bank_takes_the_questions_workers_handed_over(full, monkeypatch):
+    got, expected = _course_job_after_handoff(full, "moodle_xml", monkeypatch,
+                                              moodle_questions, "question_element")
+    assert got == expected
