@@ -185,13 +185,14 @@ def build(
         and all((out / name).is_dir() for name in formats)
     ):
         return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
+    from builders.collector import build_thresholds
     from builders.formats import get_builder
     from builders.load import load_course
     from builders.workers import Renderer
 
-    with Renderer(options) as renderer:
+    with build_thresholds(), Renderer(options) as renderer:
         if force or not all((out / name).is_dir() for name in formats):
-            renderer.start_workers()  # a cold build: they start while the course loads
+            renderer.start_workers(formats)  # a cold build: they start while the course loads
         course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
         check_selection(course, selection)
         clean_leftovers(out)

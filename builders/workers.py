@@ -2,35 +2,42 @@
 
 Jobs are independent, so a format with many jobs to build sends them to worker processes,
 started with the `spawn` method (with `fork`, a worker can hang once Typst has run in the parent).
-Each worker owns a share of the modules: it receives, once, a copy of the validated course in
-which only its own modules keep their parsed Markdown and files, and renders the jobs of those
-modules. Jobs that span the whole course (course packages, course banks, index pages) render in
-this process, while the workers run, from what the module jobs hand over (`Builder.handoff`:
-their lesson pages, their questions' XML), so nothing is rendered twice. The parent takes every
-job's files in plan order, so the output does not depend on which process ran what; and the
-course is held about twice in all (here, and once split among the workers) whatever the number
-of workers.
+Each worker receives the validated course once. A small course goes whole to every worker, and
+jobs go to each worker in turn. A large one is shared out by modules: a worker receives its own
+modules whole and outlines of the others, and renders the jobs of its modules, so the course is
+held about twice in all whatever the number of workers.
+
+Course-wide jobs that reuse what the module jobs made (course packages take their lesson pages,
+course banks their questions' XML: `Builder.handoff`) render in this process when their turn
+comes, from what the workers handed over, so nothing is rendered twice. The parent takes every
+job's files in plan order, so the output does not depend on which process ran what.
 
 A format with only a few jobs to build (an incremental build) renders in this process on threads.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import multiprocessing
 import os
 import pickle
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from builders.collector import BUILD_THRESHOLDS
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
 from builders.model import Course, Module
 
 WORKERS = max(2, os.cpu_count() or 2)
 POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
+# Up to this size every worker holds the whole course (about 1.4 MB per lesson), so any job can
+# go to any worker and the work evens out; a larger course is shared out by modules.
+WHOLE_COURSE_LESSONS = 400
 
 Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
@@ -103,6 +110,8 @@ class Renderer:
         self.course: Course | None = course
         self.processes: list[ProcessPoolExecutor] = []
         self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
+        self.whole = False  # every worker has the whole course: jobs go to each in turn
+        self.turns = itertools.cycle(range(WORKERS))
         self.threads: ThreadPoolExecutor | None = None
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
@@ -115,12 +124,21 @@ class Renderer:
             return self.threads.map(lambda job: builder.render(course, job), jobs)
         if not self.owner:
             self._hand_out(course)
-        pending = [
-            None if job.module is None
-            else self.processes[self.owner[job.module]].submit(_render, builder.name, job)
-            for job in jobs
-        ]
+        pending = []
+        for job in jobs:
+            worker = self._worker_for(builder, job)
+            pending.append(
+                None if worker is None
+                else self.processes[worker].submit(_render, builder.name, job)
+            )
         return self._in_order(builder, jobs, pending)
+
+    def _worker_for(self, builder: Builder, job: Job) -> int | None:
+        """The worker that renders `job`, or None when this process does (a course-wide job
+        that takes what module jobs hand over, or one no worker has the modules for)."""
+        if self.whole and not (job.module is None and builder.hands_over):
+            return next(self.turns)
+        return None if job.module is None else self.owner[job.module]
 
     def _in_order(
         self, builder: Builder, jobs: list[Job], pending: list[Future[Rendered] | None]
@@ -136,17 +154,23 @@ class Renderer:
                 builder.receive(parts)
                 yield artifact
 
-    def start_workers(self) -> None:
+    def start_workers(self, formats: Sequence[str] = ()) -> None:
+        """Start the worker processes, which make ready to render `formats`."""
         context = multiprocessing.get_context("spawn")
         while WORKERS >= 2 and len(self.processes) < WORKERS:
-            pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker)
+            pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
+                                       initargs=(tuple(formats),))
             pool.submit(int)  # a process starts at its first task
             self.processes.append(pool)
 
     def _hand_out(self, course: Course) -> None:
-        """Give each worker its share of the modules (its first task, before any job)."""
+        """Give each worker its share of the modules (its first task, before any job): the
+        whole course when it is small enough to be held once per worker."""
         self.start_workers()
-        for index, owned in enumerate(share_modules(course, WORKERS)):
+        self.whole = sum(len(m.lessons) for m in course.modules) <= WHOLE_COURSE_LESSONS
+        everything = {m.id for m in course.modules}
+        shares = [everything] * WORKERS if self.whole else share_modules(course, WORKERS)
+        for index, owned in enumerate(shares):
             self.owner |= dict.fromkeys(owned, index)
             outline, lessons = pack_share(course, owned)
             self.processes[index].submit(_install, outline, lessons, owned, self.options)
@@ -165,13 +189,14 @@ class Renderer:
         self.close(cancel=error is not None)
 
 
-def _start_worker() -> None:
+def _start_worker(formats: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    gc.set_threshold(*BUILD_THRESHOLDS)
     from builders.formats import REGISTRY
 
-    for name in REGISTRY:  # while the parent loads the course
-        if name != "pdf":  # Typst is imported only when PDFs are made
-            get_builder(name)
+    for name in formats:  # while the parent loads the course
+        if name in REGISTRY:  # an unknown name is the parent's to report
+            get_builder(name).warm_up()
 
 
 def _install(outline: bytes, lessons: list[bytes], owned: set[str], options: dict[str, str]

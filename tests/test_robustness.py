@@ -269,8 +269,9 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 
 @pytest.mark.slow
 def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch):
-    """The shipped course built on spawn worker processes equals the build done in this
-    process alone, byte for byte, for every format (PDF and notebooks included)."""
+    """The shipped course built on spawn worker processes, whole in each worker or shared out
+    by modules, equals the build done in this process alone, byte for byte, for every format
+    (PDF and notebooks included)."""
     import builders.workers as workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -283,11 +284,16 @@ def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch):
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     formats = list(REGISTRY)
-    build(PROJECT, tmp_path / "pool", formats)
-    pooled = ["spawn"] * workers.WORKERS  # one process per share of the modules
+    build(PROJECT, tmp_path / "whole", formats)
+    pooled = ["spawn"] * workers.WORKERS  # one process per worker
     assert started == pooled
+    monkeypatch.setattr(workers, "WHOLE_COURSE_LESSONS", 0)
+    build(PROJECT, tmp_path / "shared", formats)
+    assert started == pooled * 2
     monkeypatch.setattr(workers, "WORKERS", 1)
     build(PROJECT, tmp_path / "alone", formats)
-    assert started == pooled
+    assert started == pooled * 2
     for name in formats:
-        assert tree_bytes(tmp_path / "pool" / name) == tree_bytes(tmp_path / "alone" / name), name
+        alone = tree_bytes(tmp_path / "alone" / name)
+        assert tree_bytes(tmp_path / "whole" / name) == alone, name
+        assert tree_bytes(tmp_path / "shared" / name) == alone, name

@@ -31,6 +31,7 @@ class Builder:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    hands_over: ClassVar[bool] = False  # its course-wide jobs take what `handoff` gives
 
     def __init__(self, **options: str) -> None:
         """Options a format understands (e.g. paper="letter" for PDFs); others are ignored."""
@@ -41,6 +42,10 @@ class Builder:
 
     def render(self, course: Course, job: Job) -> Artifact:
         raise NotImplementedError
+
+    def warm_up(self) -> None:
+        """Import and set up what rendering needs, ahead of the first job (a worker process
+        does it while the parent loads the course)."""
 
     def handoff(self) -> dict[Any, Any]:
         """What the jobs rendered in this process since the last call made that this format's

@@ -58,6 +58,7 @@ def quizzes_of(course: Course, scope: str, audience: str) -> list[Quiz]:
 class MoodleXmlBuilder(Builder):
     name = "moodle_xml"
     description = "Moodle XML question banks (every question type, feedback and images kept)"
+    hands_over = True
 
     def __init__(self, **options: str) -> None:
         super().__init__(**options)

@@ -25,6 +25,9 @@ class NotebookBuilder(Builder):
     name = "notebook"
     description = "Jupyter notebooks of university lessons (+ HTML preview via nbconvert)"
 
+    def warm_up(self) -> None:
+        _exporter()
+
     def plan(self, course: Course) -> list[Job]:
         shared = (course.glossary.digest, course.sources.digest)
         return [

@@ -53,6 +53,9 @@ class PdfBuilder(Builder):
         super().__init__(**options)
         self.paper = PAPERS[options.get("paper", "a4")]
 
+    def warm_up(self) -> None:
+        import typst  # noqa: F401
+
     def plan(self, course: Course) -> list[Job]:
         shared = (course.sources.digest, course.glossary.digest, self.paper)
         return [lesson_job(m, lesson, shared) for m in course.modules for lesson in m.lessons]

@@ -26,6 +26,7 @@ def package_name(scope: str, audience: str, lang: str, fmt: str) -> str:
 
 class ScormBuilder(Builder):
     scorm: ClassVar[str]
+    hands_over = True
 
     def __init__(self, **options: str) -> None:
         super().__init__(**options)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from builders.collector import build_thresholds
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.load.config import LOCAL_KEY, LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
@@ -90,6 +91,13 @@ def load_course(
 
     With a `cache` folder, lessons parsed and checked by an earlier run are taken from it;
     `code` is the builders' code digest when the caller has it already."""
+    with build_thresholds():
+        return _load_course(root, overlay_folders, cache, code)
+
+
+def _load_course(
+    root: Path, overlay_folders: Sequence[Path], cache: Path | None, code: str
+) -> tuple[Course, list[Diagnostic]]:
     root = root.resolve()
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
