@@ -12,6 +12,13 @@ from builders.interrupts import handle_termination
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (for --jobs)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     from builders.formats import REGISTRY
 
@@ -62,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--paper", choices=("a4", "letter"), default="a4", help="paper size of PDFs (default a4)"
+    )
+    build.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N",
+        help="worker processes that render (default: one per core, at least 2); "
+        "1 renders in one process, holding the course in memory once",
     )
 
     check = commands.add_parser("check", help="validate the sources without building")

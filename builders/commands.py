@@ -133,6 +133,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             progress=progress,
             options={"paper": args.paper},
             overlays=args.overlay,
+            workers=args.jobs,
         )
     except CourseError as exc:
         if progress_bar:

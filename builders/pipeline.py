@@ -170,10 +170,12 @@ def build(
     progress: Progress | None = None,
     options: dict[str, str] | None = None,
     overlays: Sequence[Path] = (),
+    workers: int | None = None,
 ) -> BuildReport:
     """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad.
 
-    `options` go to the builders that understand them (e.g. paper="letter" for PDFs).
+    `options` go to the builders that understand them (e.g. paper="letter" for PDFs);
+    `workers` is how many processes render (default: one per core, at least two).
     """
     options = options or {}
     cache = out / CACHE_DIR
@@ -190,7 +192,7 @@ def build(
     from builders.load import load_course
     from builders.workers import Renderer
 
-    with build_thresholds(), Renderer(options) as renderer:
+    with build_thresholds(), Renderer(options, workers=workers) as renderer:
         if force or not all((out / name).is_dir() for name in formats):
             renderer.start_workers(formats)  # a cold build: they start while the course loads
         course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)

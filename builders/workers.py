@@ -105,21 +105,24 @@ class Renderer:
     `start_workers()` may start them before the course is loaded (a cold build surely needs
     them): they import the builders meanwhile, on the other cores."""
 
-    def __init__(self, options: dict[str, str], course: Course | None = None):
+    def __init__(self, options: dict[str, str], course: Course | None = None,
+                 workers: int | None = None):
+        """`workers`: how many processes (default WORKERS); 1 renders in this process alone."""
         self.options = options
         self.course: Course | None = course
+        self.workers = workers or WORKERS
         self.processes: list[ProcessPoolExecutor] = []
         self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
         self.whole = False  # every worker has the whole course: jobs go to each in turn
-        self.turns = itertools.cycle(range(WORKERS))
+        self.turns = itertools.cycle(range(self.workers))
         self.threads: ThreadPoolExecutor | None = None
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
         """Each job's files, in the order of `jobs`."""
         course = self.course
         assert course is not None, "the renderer has no course yet"
-        if len(jobs) < POOL_MIN_JOBS or WORKERS < 2:
-            self.threads = self.threads or ThreadPoolExecutor(WORKERS, "e4j-render")
+        if len(jobs) < POOL_MIN_JOBS or self.workers < 2:
+            self.threads = self.threads or ThreadPoolExecutor(max(2, self.workers), "e4j-render")
             # Typst and zlib release the GIL, so renders overlap.
             return self.threads.map(lambda job: builder.render(course, job), jobs)
         if not self.owner:
@@ -157,7 +160,7 @@ class Renderer:
     def start_workers(self, formats: Sequence[str] = ()) -> None:
         """Start the worker processes, which make ready to render `formats`."""
         context = multiprocessing.get_context("spawn")
-        while WORKERS >= 2 and len(self.processes) < WORKERS:
+        while self.workers >= 2 and len(self.processes) < self.workers:
             pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
                                        initargs=(tuple(formats),))
             pool.submit(int)  # a process starts at its first task
@@ -169,7 +172,9 @@ class Renderer:
         self.start_workers()
         self.whole = sum(len(m.lessons) for m in course.modules) <= WHOLE_COURSE_LESSONS
         everything = {m.id for m in course.modules}
-        shares = [everything] * WORKERS if self.whole else share_modules(course, WORKERS)
+        shares = (
+            [everything] * self.workers if self.whole else share_modules(course, self.workers)
+        )
         for index, owned in enumerate(shares):
             self.owner |= dict.fromkeys(owned, index)
             outline, lessons = pack_share(course, owned)
