@@ -112,6 +112,7 @@ class Renderer:
         self.course: Course | None = course
         self.workers = workers or WORKERS
         self.processes: list[ProcessPoolExecutor] = []
+        self.handed_out = False
         self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
         self.whole = False  # every worker has the whole course: jobs go to each in turn
         self.turns = itertools.cycle(range(self.workers))
@@ -125,7 +126,7 @@ class Renderer:
             self.threads = self.threads or ThreadPoolExecutor(max(2, self.workers), "e4j-render")
             # Typst and zlib release the GIL, so renders overlap.
             return self.threads.map(lambda job: builder.render(course, job), jobs)
-        if not self.owner:
+        if not self.handed_out:
             self._hand_out(course)
         pending = []
         for job in jobs:
@@ -170,15 +171,17 @@ class Renderer:
         """Give each worker its share of the modules (its first task, before any job): the
         whole course when it is small enough to be held once per worker."""
         self.start_workers()
+        self.handed_out = True
         self.whole = sum(len(m.lessons) for m in course.modules) <= WHOLE_COURSE_LESSONS
-        everything = {m.id for m in course.modules}
-        shares = (
-            [everything] * self.workers if self.whole else share_modules(course, self.workers)
-        )
-        for index, owned in enumerate(shares):
+        if self.whole:
+            everything = {m.id for m in course.modules}
+            packed = pack_share(course, everything)
+            for pool in self.processes:
+                pool.submit(_install, *packed, everything, self.options)
+            return
+        for index, owned in enumerate(share_modules(course, self.workers)):
             self.owner |= dict.fromkeys(owned, index)
-            outline, lessons = pack_share(course, owned)
-            self.processes[index].submit(_install, outline, lessons, owned, self.options)
+            self.processes[index].submit(_install, *pack_share(course, owned), owned, self.options)
 
     def close(self, cancel: bool = False) -> None:
         pools: list[Executor | None] = [self.threads, *self.processes]
@@ -214,6 +217,8 @@ def _install(outline: bytes, lessons: list[bytes], owned: set[str], options: dic
 
 
 def _render(name: str, job: Job) -> Rendered:
+    if "course" not in _worker:
+        raise RuntimeError("this worker process has no course: receiving its share failed")
     builders = _worker["builders"]
     if name not in builders:
         builders[name] = get_builder(name, **_worker["options"])
