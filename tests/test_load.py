@@ -102,3 +102,25 @@ def test_errors_are_all_collected(course_copy):
         load_course(root)
     codes = sorted(d.code for d in info.value.diagnostics)
     assert codes == ["cite.unknown-paragraph", "glossary.unknown-term"]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "problem"),
+    [
+        ("a.png", b"\x89PNG\r\n\x1a\n...", ""),
+        ("a.PNG", b"GIF89a...", "its bytes are not a PNG file's"),
+        ("a.jpeg", b"\xff\xd8\xff\xe0...", ""),
+        ("a.gif", b"GIF87a...", ""),
+        ("a.webp", b"RIFF\x00\x00\x00\x00WEBPVP8 ", ""),
+        ("a.webp", b"RIFF\x00\x00\x00\x00WAVE", "it is not a WebP file"),
+        ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', ""),
+        ("a.svg", b"<html/>", "its root element is not an SVG <svg>"),
+        ("a.svg", b"<svg", "it is not well-formed SVG"),
+        ("a.bmp", b"BM...", "'.bmp' is not an image kind every edition can show"),
+    ],
+)
+def test_image_files_are_what_their_name_says(path, data, problem):
+    from builders.load.image_files import image_problem
+
+    found = image_problem(path, data)
+    assert found.startswith(problem) if problem else found == ""

@@ -14,6 +14,7 @@ from builders.collector import build_thresholds
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.load.config import LOCAL_KEY, LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
+from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
 from builders.load.lesson import LessonContext, read_lesson, split_front_matter
@@ -420,6 +421,9 @@ def _read_module(
         frozenset(a.path for a in assets),
         diags,
         languages,
+        image_problems=tuple(
+            (a.path, problem) for a in assets if (problem := image_problem(a.path, a.data))
+        ),
     )
     lessons = []
     for file_name in reader.tree.names(rel, "*.md"):

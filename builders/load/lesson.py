@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.fields import FieldReader, as_map, read_waivers
+from builders.load.image_files import KINDS
 from builders.load.markdown import markdown_parser
 from builders.load.yaml import load_yaml
 from builders.model import CONTAINERS, Lesson, Outcome, PlanStep
@@ -29,6 +30,7 @@ class LessonContext:
     diags: Diagnostics
     languages: tuple[str, ...]
     found_images: list[str] = field(default_factory=list)  # filled while reading a quiz
+    image_problems: tuple[tuple[str, str], ...] = ()  # (module file, what is wrong as an image)
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -334,6 +336,15 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
     if normal not in ctx.asset_paths:
         ctx.diags.error(
             "lesson.image-missing", f"image '{src}' does not exist in the module folder", loc
+        )
+        return None
+    problem = dict(ctx.image_problems).get(normal)
+    if problem:
+        ctx.diags.error(
+            "lesson.image-unreadable",
+            f"image '{src}' cannot be shown: {problem}",
+            loc,
+            f"save it again as {KINDS}, with the file ending that matches its kind",
         )
         return None
     return normal

@@ -55,7 +55,8 @@ class LessonCache:
             ctx: LessonContext) -> str:
         parts = [self.code, digest, path, module, audience, lang, text,
                  *sorted(ctx.paragraph_ids), "|",
-                 *sorted(ctx.term_ids), "|", *sorted(ctx.asset_paths), "|", *ctx.languages]
+                 *sorted(ctx.term_ids), "|", *sorted(ctx.asset_paths), "|", *ctx.languages,
+                 "|", *(f"{path}: {problem}" for path, problem in ctx.image_problems)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def lesson(self, key: str, diags: Diagnostics, read: Callable[[], Lesson | None]
