@@ -77,6 +77,9 @@ class CourseError(Exception):
         super().__init__(f"{len(diagnostics)} problem(s) in the course sources")
         self.diagnostics = diagnostics
 
+    def __reduce__(self) -> tuple[type[CourseError], tuple[list[Diagnostic]]]:
+        return CourseError, (self.diagnostics,)  # raised in a worker, re-raised in the parent
+
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest valid choice, or listing the choices when none is close."""

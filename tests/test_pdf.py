@@ -157,3 +157,26 @@ def test_typst_strings_and_french_spacing():
     assert french_spacing("Durée : 45 min ; « bonjour » !") == (
         "Durée\u202f: 45 min\u202f; «\u00a0bonjour\u00a0»\u202f!"
     )
+
+
+def test_a_damaged_image_is_a_source_error_not_an_internal_one(course_copy, run_cli):
+    """A file that starts like a PNG but is not one passes the loader's check; Typst's failure
+    becomes a diagnostic naming the lesson and the image, exit code 1, nothing written."""
+    root = course_copy("full")
+    (root / "modules/demo/images/levels.png").write_bytes(b"\x89PNG\r\n\x1a\nnot PNG data")
+    result = run_cli("--root", root, "build", "--format", "pdf")
+    assert result.code == 1, result.err
+    assert "error[lesson.image-unreadable]" in result.err
+    assert "images/levels.png" in result.err
+    assert "Traceback" not in result.err + result.out
+    assert not (root / "exports/pdf").exists()
+
+
+def test_a_source_error_raised_in_a_worker_reaches_the_parent_whole():
+    import pickle
+
+    from builders.diagnostics import CourseError, Diagnostic, SourceLoc
+
+    error = CourseError([Diagnostic("error", "lesson.image-unreadable", "x", SourceLoc("a.md"))])
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, CourseError) and again.diagnostics == error.diagnostics
