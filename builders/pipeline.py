@@ -181,11 +181,8 @@ def build(
     cache = out / CACHE_DIR
     code_version = code_digest()
     stamp = sources_stamp(root, formats, selection, options, overlays, code_version)
-    if (
-        not force
-        and _read_json(cache / "stamp.json").get("stamp") == stamp
-        and all((out / name).is_dir() for name in formats)
-    ):
+    exports_present = all((out / name).is_dir() for name in formats)
+    if not force and exports_present and _read_json(cache / "stamp.json").get("stamp") == stamp:
         return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
     from builders.collector import build_thresholds
     from builders.formats import get_builder
@@ -193,7 +190,7 @@ def build(
     from builders.workers import Renderer
 
     with build_thresholds(), Renderer(options, workers=workers) as renderer:
-        if force or not all((out / name).is_dir() for name in formats):
+        if force or not exports_present:
             renderer.start_workers(formats)  # a cold build: they start while the course loads
         course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
         check_selection(course, selection)

@@ -105,11 +105,11 @@ class Renderer:
     `start_workers()` may start them before the course is loaded (a cold build surely needs
     them): they import the builders meanwhile, on the other cores."""
 
-    def __init__(self, options: dict[str, str], course: Course | None = None,
-                 workers: int | None = None):
-        """`workers`: how many processes (default WORKERS); 1 renders in this process alone."""
+    def __init__(self, options: dict[str, str], workers: int | None = None):
+        """`workers`: how many processes (default WORKERS); 1 renders in this process alone.
+        The caller sets `course` once it is loaded, before the first `render`."""
         self.options = options
-        self.course: Course | None = course
+        self.course: Course | None = None
         self.workers = workers or WORKERS
         self.processes: list[ProcessPoolExecutor] = []
         self.handed_out = False
