@@ -65,8 +65,10 @@ class ScormBuilder(Builder):
             pairs = [(m, les) for m, les in pairs if m.id == scope]
         identifier = f"E4J-{scope}-{audience}-{lang}-{self.name}"
         meta = package_metadata(course, pairs, identifier, whole_course=scope == COURSE)
-        content = package_content(course, pairs, self.scorm, self.waiting_pages)
-        if scope != COURSE:
+        if scope == COURSE:
+            content = package_content(course, pairs, self.scorm, self.waiting_pages)
+        else:
+            content = package_content(course, pairs, self.scorm)
             for module, lesson in pairs:
                 self.waiting_pages[page_key(course, module, lesson)] = content.files[
                     f"{module.id}/index.html"
