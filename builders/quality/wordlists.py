@@ -68,16 +68,14 @@ TermRule = tuple[re.Pattern[str], str]  # a pattern of terms to avoid, the term 
 def terminology(lang: str) -> tuple[re.Pattern[str] | None, tuple[TermRule, ...]]:
     """For `lang`: one pattern matching any term to avoid (a quick first test), then each
     terminology entry's pattern with the term to write instead."""
-    rules = []
+    rules: list[TermRule] = []
+    every: list[str] = []
     for entry in wordlists().get("terminology", []):
         avoid = tuple(entry.get("avoid", {}).get(lang, ()))
+        every += avoid
         if (pattern := phrase_pattern(avoid)) is not None:
             rules.append((pattern, entry.get("prefer", {}).get(lang, "")))
-    every = phrase_pattern(
-        tuple(p for entry in wordlists().get("terminology", [])
-              for p in entry.get("avoid", {}).get(lang, ()))
-    )
-    return every, tuple(rules)
+    return phrase_pattern(tuple(every)), tuple(rules)
 
 
 def phrases_for(*path: str) -> tuple[str, ...]:
