@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from builders.diagnostics import Diagnostic, Diagnostics
 from builders.load.lesson import LessonContext
+from builders.memo import keep
 from builders.model import Lesson
 
 if TYPE_CHECKING:
@@ -79,9 +80,7 @@ class LessonCache:
 
                 remember(entry.lesson, entry.findings)
                 remember_measure(entry.lesson, entry.figures)
-        if len(_memory) > MEMORY_LIMIT:
-            _memory.clear()
-        _memory[key] = self.used[key] = entry
+        self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry.lesson
 
     def _from_disk(self, key: str) -> Entry | None:

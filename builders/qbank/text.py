@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from builders.memo import keep
 from builders.model import Course, Localized, Module
 from builders.render.html import HtmlFragments, PageState, embedded_name
 
@@ -43,10 +44,8 @@ class BankText:
             state = PageState(lang, self.module.id, PLUGINFILE, self_contained=True)
             fragments = HtmlFragments(self.course, state)
             html = fragments.block(text) if block else fragments.inline(text)
-            found = html, {embedded_name(p): p for p in state.images}
-            if len(_RENDERED) > RENDERED_LIMIT:
-                _RENDERED.clear()
-            _RENDERED[key] = found
+            images = {embedded_name(p): p for p in state.images}
+            found = keep(_RENDERED, key, (html, images), RENDERED_LIMIT)
         return found
 
     def html(self, text: Localized, block: bool = False) -> Rendered:

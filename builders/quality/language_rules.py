@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from builders.diagnostics import Diagnostic, SourceLoc
+from builders.memo import keep
 from builders.model import Course, Lesson
 from builders.quality.prose import Block, text_blocks
 from builders.quality.readability import FORMULA_NAME, measure_lesson
@@ -24,6 +25,7 @@ from builders.quality.wordlists import (
 )
 
 MIN_WORDS_MEASURED = 100
+MEMO_LIMIT = 10_000  # lessons whose findings are kept
 SAFETY_AUDIENCES = ("primary", "secondary")
 
 
@@ -51,14 +53,13 @@ def lesson_findings(lesson: Lesson) -> list[Diagnostic]:
     """What the rules on words find in one lesson; found once per version of the lesson (the
     loader's cache can hand over what an earlier run found, see `remember`)."""
     key = lesson_key(lesson)
-    if key not in _FOUND:
-        if len(_FOUND) > 10_000:  # a long preview session
-            _FOUND.clear()
-        learner = list(text_blocks(lesson, keep_terms=True))
-        everything = list(text_blocks(lesson, teacher=True, keep_terms=True))
-        _FOUND[key] = [*_reading_level(lesson), *_age_safety(lesson, learner),
-                       *_phrases(lesson, everything), *_link_text(lesson), *_tables(lesson)]
-    return _FOUND[key]
+    if key in _FOUND:
+        return _FOUND[key]
+    learner = list(text_blocks(lesson, keep_terms=True))
+    everything = list(text_blocks(lesson, teacher=True, keep_terms=True))
+    findings = [*_reading_level(lesson), *_age_safety(lesson, learner),
+                *_phrases(lesson, everything), *_link_text(lesson), *_tables(lesson)]
+    return keep(_FOUND, key, findings, MEMO_LIMIT)
 
 
 def remember(lesson: Lesson, findings: list[Diagnostic]) -> None:

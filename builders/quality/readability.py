@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pyphen import Pyphen
 
+from builders.memo import keep
 from builders.model import Lesson
 from builders.quality.prose import text_blocks
 
@@ -79,6 +80,7 @@ def measure_text(blocks: list[str], lang: str) -> Readability:
     )
 
 
+MEASURED_LIMIT = 10_000  # lessons whose figures are kept
 _MEASURED: dict[tuple[str, str, str], Readability] = {}
 
 
@@ -90,9 +92,7 @@ def measure_lesson(lesson: Lesson) -> Readability:
     """Figures for a lesson's learner-facing paragraphs and list items (headings left out);
     measured once per version of the lesson (the quality gate and the report both ask)."""
     key = (lesson.path, lesson.digest, lesson.lang)
-    if key not in _MEASURED:
-        if len(_MEASURED) > 10_000:  # a long preview session
-            _MEASURED.clear()
-        blocks = [b.text for b in text_blocks(lesson) if b.kind != "heading"]
-        _MEASURED[key] = measure_text(blocks, lesson.lang)
-    return _MEASURED[key]
+    if key in _MEASURED:
+        return _MEASURED[key]
+    blocks = [b.text for b in text_blocks(lesson) if b.kind != "heading"]
+    return keep(_MEASURED, key, measure_text(blocks, lesson.lang), MEASURED_LIMIT)
