@@ -53,6 +53,22 @@ def run_cli(capsys):
     return run
 
 
+@pytest.fixture
+def pool_starts(monkeypatch) -> list[str]:
+    """The start method of each worker process pool a build creates, in order."""
+    import builders.workers as workers
+
+    started: list[str] = []
+
+    class CountedPool(workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs["mp_context"].get_start_method())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
+    return started
+
+
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (the build cache excepted), by relative path."""
     return {

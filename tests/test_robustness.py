@@ -268,21 +268,14 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 
 
 @pytest.mark.slow
-def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch):
+def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, pool_starts):
     """The shipped course built on spawn worker processes, whole in each worker or shared out
     by modules, equals the build done in this process alone, byte for byte, for every format
     (PDF and notebooks included)."""
     import builders.workers as workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    started = []
-
-    class CountedPool(workers.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            started.append(kwargs["mp_context"].get_start_method())
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
+    started = pool_starts
     formats = list(REGISTRY)
     build(PROJECT, tmp_path / "whole", formats)
     pooled = ["spawn"] * workers.WORKERS  # one process per worker

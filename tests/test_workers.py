@@ -86,23 +86,17 @@ def test_course_bank_takes_the_questions_workers_handed_over(full, monkeypatch):
     assert got == expected
 
 
-def test_jobs_1_renders_in_one_process_and_jobs_0_is_refused(course_copy, run_cli, monkeypatch):
+def test_jobs_1_renders_in_one_process_and_jobs_0_is_refused(
+    course_copy, run_cli, monkeypatch, pool_starts
+):
     import builders.workers as workers
 
-    started = []
-
-    class CountedPool(workers.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            started.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(workers, "POOL_MIN_JOBS", 1)
     root = course_copy("full")
     result = run_cli("--root", root, "-q", "build", "--format", "html", "--jobs", "1")
     assert result.code == 0, result.err
     assert (root / "exports/html/index.html").is_file()
-    assert started == []
+    assert pool_starts == []
     refused = run_cli("--root", root, "build", "--jobs", "0")
     assert refused.code == 2
     assert "--jobs" in refused.err and "at least 1" in refused.err
