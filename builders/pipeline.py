@@ -192,7 +192,8 @@ def build(
     with build_thresholds(), Renderer(options, workers=workers) as renderer:
         if force or not exports_present:
             renderer.start_workers(formats)  # a cold build: they start while the course loads
-        course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version)
+        course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version,
+                                       submit=renderer.submitter())
         check_selection(course, selection)
         clean_leftovers(out)
         code = code_version + repr(sorted(options.items())) + course.config_digest

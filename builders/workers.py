@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import pickle
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -38,6 +38,7 @@ POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
 # Up to this size every worker holds the whole course (about 1.4 MB per lesson), so any job can
 # go to any worker and the work evens out; a larger course is shared out by modules.
 WHOLE_COURSE_LESSONS = 400
+LOADING_TASKS = 2  # tasks a worker holds while the course loads: one it runs, one waiting
 
 Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
@@ -112,6 +113,7 @@ class Renderer:
         self.course: Course | None = None
         self.workers = workers or WORKERS
         self.processes: list[ProcessPoolExecutor] = []
+        self.ready: list[Future[Any]] = []  # done once each worker has started
         self.handed_out = False
         self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
         self.whole = False  # every worker has the whole course: jobs go to each in turn
@@ -164,8 +166,28 @@ class Renderer:
         while self.workers >= 2 and len(self.processes) < self.workers:
             pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
                                        initargs=(tuple(formats),))
-            pool.submit(int)  # a process starts at its first task
+            self.ready.append(pool.submit(int))  # a process starts at its first task
             self.processes.append(pool)
+
+    def submitter(self) -> Callable[..., Future[Any] | None] | None:
+        """`submit(function, *arguments)` to a started worker with room for it (while the course
+        loads: lessons to parse), or None when no worker is started. `submit` returns None when
+        every worker is busy or still starting, so the caller does that work itself."""
+        if not self.processes:
+            return None
+        held: list[list[Future[Any]]] = [[ready] for ready in self.ready]
+
+        def submit(function: Callable[..., Any], *arguments: Any) -> Future[Any] | None:
+            for tasks in held:
+                tasks[:] = [task for task in tasks if not task.done()]
+            index = min(range(len(held)), key=lambda i: len(held[i]))
+            if len(held[index]) >= LOADING_TASKS:
+                return None
+            future = self.processes[index].submit(function, *arguments)
+            held[index].append(future)
+            return future
+
+        return submit
 
     def _hand_out(self, course: Course) -> None:
         """Give each worker its share of the modules (its first task, before any job): the
@@ -188,7 +210,7 @@ class Renderer:
         for pool in pools:
             if pool is not None:  # after an error, workers still starting are not waited for
                 pool.shutdown(wait=not cancel, cancel_futures=cancel)
-        self.threads, self.processes = None, []
+        self.threads, self.processes, self.ready = None, [], []
 
     def __enter__(self) -> Renderer:
         return self

@@ -3,7 +3,6 @@ lesson changed parses only that lesson, and replays what the others reported."""
 
 from __future__ import annotations
 
-import builders.load.course as course_loader
 import builders.load.lesson_cache as lesson_cache
 from builders.load import load_course
 from builders.pipeline import build
@@ -11,13 +10,13 @@ from builders.pipeline import build
 
 def _counting(monkeypatch) -> list[str]:
     parsed: list[str] = []
-    real = course_loader.read_lesson
+    real = lesson_cache.read_lesson
 
     def read_lesson(text, path, *args):
         parsed.append(path)
         return real(text, path, *args)
 
-    monkeypatch.setattr(course_loader, "read_lesson", read_lesson)
+    monkeypatch.setattr(lesson_cache, "read_lesson", read_lesson)
     monkeypatch.setattr(lesson_cache, "_memory", {})  # as in a new process
     return parsed
 
@@ -26,13 +25,13 @@ def test_a_rebuild_parses_only_the_changed_lesson(course_copy, monkeypatch):
     root = course_copy("full")
     out = root / "exports"
     parsed = _counting(monkeypatch)
-    build(root, out, ["html"])
+    build(root, out, ["html"], workers=1)  # one process: every parse is counted
     assert sorted(parsed) == ["modules/demo/secondary.en.md", "modules/demo/secondary.fr.md"]
     lesson = root / "modules/demo/secondary.en.md"
     lesson.write_text(lesson.read_text().replace("act together", "work together"))
     parsed.clear()
     monkeypatch.setattr(lesson_cache, "_memory", {})
-    build(root, out, ["html"])
+    build(root, out, ["html"], workers=1)
     assert parsed == ["modules/demo/secondary.en.md"]
     assert "work together" in (out / "html/en/secondary/demo.html").read_text()
 
@@ -84,3 +83,77 @@ def test_a_pickled_lesson_is_the_same_lesson():
     course, _ = load_course(COURSES / "full")
     for lesson in course.module("demo").lessons:
         assert pickle.loads(pickle.dumps(lesson)) == lesson
+
+
+SENT: list[str] = []  # the lessons given to `_on_a_worker`
+
+
+def _on_a_worker(function, *arguments):
+    """Runs `function` at once, its arguments and result passed through pickle as they are to
+    and from a worker process."""
+    import pickle
+    from concurrent.futures import Future
+
+    SENT.append(arguments[0].path)
+    future: Future = Future()
+    future.set_result(pickle.loads(pickle.dumps(function(*pickle.loads(pickle.dumps(arguments))))))
+    return future
+
+
+def _tokens(course):
+    return {lesson.path: [t.as_dict() for t in lesson.tokens]
+            for module in course.modules for lesson in module.lessons}
+
+
+def test_lessons_read_on_workers_are_those_read_here(course_copy, monkeypatch, tmp_path):
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.fr.md"
+    lesson.write_text(lesson.read_text() + "\n[ici](https://www.unodc.org/)\n")
+    monkeypatch.setattr(lesson_cache, "_memory", {})
+    here, found_here = load_course(root)
+    parsed = _counting(monkeypatch)
+    cache = tmp_path / "cache"
+    SENT.clear()
+    there, found_there = load_course(root, cache=cache, submit=_on_a_worker)
+    assert parsed == SENT and len(SENT) == 2  # every lesson went to the worker
+    assert there == here and _tokens(there) == _tokens(here)
+    assert [str(d) for d in found_there] == [str(d) for d in found_here]
+    assert any(d.code == "a11y.link-text" for d in found_there)
+    assert len(list(cache.glob("*.pickle"))) == 2  # stored by the worker
+    parsed.clear()
+    monkeypatch.setattr(lesson_cache, "_memory", {})
+    load_course(root, cache=cache)
+    assert parsed == []
+
+
+def test_lessons_no_worker_has_room_for_are_read_here(course_copy, monkeypatch, tmp_path):
+    root = course_copy("full")
+    parsed = _counting(monkeypatch)
+    SENT.clear()
+
+    def room_for_one(function, *arguments):
+        return None if SENT else _on_a_worker(function, *arguments)
+
+    cache = tmp_path / "cache"
+    course, _ = load_course(root, cache=cache, submit=room_for_one)
+    assert SENT == ["modules/demo/secondary.en.md"]  # the first to come
+    assert parsed == [*SENT, "modules/demo/secondary.fr.md"]  # the other read here
+    assert len(course.module("demo").lessons) == 2
+    assert len(list(cache.glob("*.pickle"))) == 2  # one stored by the worker, one here
+
+
+def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkeypatch, tmp_path):
+    import pytest
+
+    from builders.diagnostics import CourseError
+
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text() + "\nSee [§999].\n")
+    monkeypatch.setattr(lesson_cache, "_memory", {})
+    cache = tmp_path / "cache"
+    with pytest.raises(CourseError) as raised:
+        load_course(root, cache=cache, submit=_on_a_worker)
+    assert any("999" in str(d) for d in raised.value.diagnostics)
+    stored = [lesson_cache.pickle.loads(p.read_bytes()).lesson.path for p in cache.glob("*")]
+    assert stored == ["modules/demo/secondary.fr.md"]

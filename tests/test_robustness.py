@@ -271,21 +271,23 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, pool_starts):
     """The shipped course built on spawn worker processes, whole in each worker or shared out
     by modules, equals the build done in this process alone, byte for byte, for every format
-    (PDF and notebooks included)."""
+    (PDF and notebooks included), and reports the same warnings (lessons are parsed and
+    checked on the workers too while the course loads)."""
     import builders.workers as workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     started = pool_starts
     formats = list(REGISTRY)
-    build(PROJECT, tmp_path / "whole", formats)
+    by_workers = build(PROJECT, tmp_path / "whole", formats)
     pooled = ["spawn"] * workers.WORKERS  # one process per worker
     assert started == pooled
     monkeypatch.setattr(workers, "WHOLE_COURSE_LESSONS", 0)
-    build(PROJECT, tmp_path / "shared", formats)
+    by_share = build(PROJECT, tmp_path / "shared", formats)
     assert started == pooled * 2
     monkeypatch.setattr(workers, "WORKERS", 1)
-    build(PROJECT, tmp_path / "alone", formats)
+    by_one = build(PROJECT, tmp_path / "alone", formats)
     assert started == pooled * 2
+    assert by_workers.warnings == by_share.warnings == by_one.warnings
     for name in formats:
         alone = tree_bytes(tmp_path / "alone" / name)
         assert tree_bytes(tmp_path / "whole" / name) == alone, name

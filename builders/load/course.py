@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 from builders.collector import build_thresholds
@@ -17,8 +16,8 @@ from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
 from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
-from builders.load.lesson import LessonContext, read_lesson, split_front_matter
-from builders.load.lesson_cache import LessonCache
+from builders.load.lesson import LessonContext, split_front_matter
+from builders.load.lesson_cache import LessonCache, LessonSource, Submit
 from builders.load.overlay import (
     QUIZ_OPERATIONS,
     open_overlays,
@@ -36,6 +35,7 @@ from builders.model import (
     Course,
     Glossary,
     GlossaryTerm,
+    Lesson,
     Localized,
     Module,
     Paragraph,
@@ -86,23 +86,28 @@ class _Reader:
 
 
 def load_course(
-    root: Path, overlay_folders: Sequence[Path] = (), cache: Path | None = None, code: str = ""
+    root: Path,
+    overlay_folders: Sequence[Path] = (),
+    cache: Path | None = None,
+    code: str = "",
+    submit: Submit | None = None,
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate everything; raise CourseError listing every problem if any is an error.
 
     With a `cache` folder, lessons parsed and checked by an earlier run are taken from it;
-    `code` is the builders' code digest when the caller has it already."""
+    `code` is the builders' code digest when the caller has it already; with `submit`, lessons
+    are parsed and checked on worker processes too."""
     with build_thresholds():
-        return _load_course(root, overlay_folders, cache, code)
+        return _load_course(root, overlay_folders, LessonCache(cache, code, submit))
 
 
 def _load_course(
-    root: Path, overlay_folders: Sequence[Path], cache: Path | None, code: str
+    root: Path, overlay_folders: Sequence[Path], cache: LessonCache
 ) -> tuple[Course, list[Diagnostic]]:
     root = root.resolve()
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
-    reader = _Reader(Tree(root, overlays), diags, LessonCache(cache, code))
+    reader = _Reader(Tree(root, overlays), diags, cache)
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",
@@ -114,12 +119,14 @@ def _load_course(
     title, languages, course_digest = _read_course_file(reader)
     sources = _read_sources(reader, languages)
     glossary = _read_glossary(reader, languages, set(sources.by_id))
-    modules = [
-        module
+    unfinished = [
+        finish
         for name in reader.tree.names("modules", dirs=True)
         if name not in RESERVED
-        and (module := _read_module(reader, name, languages, sources, glossary)) is not None
+        and (finish := _read_module(reader, name, languages, sources, glossary)) is not None
     ]
+    reader.cache.settle()
+    modules = [finish() for finish in unfinished]
     _check_stray_quizzes(reader, {m.id for m in modules})
     modules.sort(key=lambda m: (m.order, m.id))
     modules = reorder_modules(modules, reader.tree, diags)
@@ -363,7 +370,8 @@ def _read_module(
     languages: tuple[str, ...],
     sources: SourceIndex,
     glossary: Glossary,
-) -> Module | None:
+) -> Callable[[], Module] | None:
+    """The module, once the lessons sent to worker processes are back: call the result."""
     diags = reader.diags
     rel = f"modules/{name}"
     path = reader.tree.shown(f"{rel}/module.yaml")
@@ -425,7 +433,7 @@ def _read_module(
             (a.path, problem) for a in assets if (problem := image_problem(a.path, a.data))
         ),
     )
-    lessons = []
+    lessons: list[Callable[[], Lesson | None]] = []
     for file_name in reader.tree.names(rel, "*.md"):
         match = LESSON_NAME.match(file_name)
         layers = reader.tree.layers(f"{rel}/{file_name}")
@@ -456,12 +464,9 @@ def _read_module(
             text, line_map, patched = patch_lesson(text, lesson_rel, layers[1:], diags)
             reader.line_maps[lesson_rel] = line_map
             lesson_digest = digest_bytes((lesson_digest + patched).encode())
-        audience, lang = match["audience"], match["lang"]
-        key = reader.cache.key(text, lesson_digest, lesson_rel, name, audience, lang, ctx)
-        lesson = reader.cache.lesson(key, diags, partial(
-            read_lesson, text, lesson_rel, lesson_digest, name, audience, lang, ctx))
-        if lesson is not None:
-            lessons.append(lesson)
+        source = LessonSource(text, lesson_rel, lesson_digest, name, match["audience"],
+                              match["lang"], ctx)
+        lessons.append(reader.cache.lesson(source, diags))
     quizzes = []
     for file_name in reader.tree.names(f"quizzes/{name}", "*.yaml"):
         audience = file_name.removesuffix(".yaml")
@@ -487,17 +492,7 @@ def _read_module(
         quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, name, audience, ctx)
         if quiz is not None:
             quizzes.append(quiz)
-    module_digest = hashlib.sha256(
-        "".join(
-            [
-                digest,
-                *(x.digest for x in lessons),
-                *(q.digest for q in quizzes),
-                *(a.digest for a in assets),
-            ]
-        ).encode()
-    ).hexdigest()[:20]
-    return Module(
+    module = Module(
         id=name,
         version=fields.text("version", "1.0.0"),
         licence=fields.text("licence", DEFAULT_LICENCE),
@@ -508,14 +503,23 @@ def _read_module(
         paragraphs=tuple(pid for pid, _ in paragraphs),
         audiences=audiences,
         order=fields.integer("order", default=100),
-        lessons=tuple(lessons),
+        lessons=(),
         quizzes=tuple(quizzes),
         assets=tuple(assets),
         path=path,
-        digest=module_digest,
+        digest="",
         meta_digest=digest,
         loc=SourceLoc(path, 1, 1),
     )
+
+    def finish() -> Module:
+        read = tuple(lesson for get in lessons if (lesson := get()) is not None)
+        parts = [digest, *(x.digest for x in read), *(q.digest for q in quizzes),
+                 *(a.digest for a in assets)]
+        return replace(module, lessons=read,
+                       digest=hashlib.sha256("".join(parts).encode()).hexdigest()[:20])
+
+    return finish
 
 
 def _no_target(shown: str, diags: Diagnostics, how_to_add: str) -> None:

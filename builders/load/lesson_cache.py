@@ -1,5 +1,6 @@
 """Lessons parsed and checked by an earlier run, so a rebuild after editing one lesson parses and
-checks only that one.
+checks only that one; and, on a cold build, lessons parsed and checked on the worker processes
+while this one reads the rest of the course.
 
 An entry holds the parsed lesson, what the loader reported about it and what the quality gate's
 rules on words found in it (with its readability figures). It is found by a digest of everything
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from builders.diagnostics import Diagnostic, Diagnostics
-from builders.load.lesson import LessonContext
+from builders.load.lesson import LessonContext, read_lesson
 from builders.memo import keep
 from builders.model import Lesson
 
@@ -28,58 +31,165 @@ if TYPE_CHECKING:
 
 MEMORY_LIMIT = 5_000
 
+# Runs a function on a worker process, submit(function, *arguments), or returns None when no
+# worker has room for it.
+Submit = Callable[..., "Future[Any] | None"]
+
 
 @dataclass
 class Entry:
-    lesson: Lesson
+    lesson: Lesson | None
     reported: list[Diagnostic]  # by the loader while reading it
     findings: list[Diagnostic] | None = None  # by the quality gate's rules on words
     figures: Readability | None = None
+
+    @property
+    def keepable(self) -> bool:
+        """A lesson read without errors; one with errors is read again next time."""
+        return self.lesson is not None and not any(d.level == "error" for d in self.reported)
+
+
+@dataclass(frozen=True)
+class LessonSource:
+    """One lesson file as the loader found it, and what it is checked against."""
+
+    text: str
+    path: str
+    digest: str
+    module: str
+    audience: str
+    lang: str
+    ctx: LessonContext
+
+    def detached(self) -> LessonSource:
+        """The same without the run's diagnostics, to send to another process."""
+        return replace(self, ctx=replace(self.ctx, diags=Diagnostics()))
+
+
+def checked_entry(source: LessonSource) -> Entry:
+    """Parse and check one lesson: what the loader reports, and what the rules on words find."""
+    found = Diagnostics()
+    lesson = read_lesson(source.text, source.path, source.digest, source.module, source.audience,
+                         source.lang, replace(source.ctx, diags=found))
+    entry = Entry(lesson, found.items)
+    if entry.keepable and lesson is not None:
+        from builders.quality.language_rules import lesson_findings
+        from builders.quality.readability import measure_lesson
+
+        entry.findings = lesson_findings(lesson)
+        entry.figures = measure_lesson(lesson)
+    return entry
+
+
+def checked_entry_stored(source: LessonSource, folder: Path | None, key: str) -> bytes:
+    """`checked_entry` on a worker process: the entry pickled, and stored in `folder` when it
+    can be kept."""
+    entry = checked_entry(source)
+    data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    if folder is not None and entry.keepable:
+        _store(folder, key, data)
+    return data
+
+
+def _store(folder: Path, key: str, data: bytes) -> None:
+    from builders.write import write_file_atomic
+
+    try:
+        write_file_atomic(folder / f"{key}.pickle", data)
+    except OSError:  # a cache that cannot be written only makes the next build slower
+        return
 
 
 _memory: dict[str, Entry] = {}
 
 
+class _Reading:
+    """A lesson not found in the cache: read on a worker process, or here."""
+
+    def __init__(self, key: str, source: LessonSource):
+        self.key, self.source = key, source
+        self.future: Future[bytes] | None = None
+        self.entry: Entry | None = None
+
+    def read_here(self) -> Entry:
+        self.entry = self.entry or checked_entry(self.source)
+        return self.entry
+
+    def result(self) -> tuple[Entry, bool]:
+        """The entry, and whether it is stored already (the workers store what they read)."""
+        if self.future is not None:
+            return pickle.loads(self.future.result()), True
+        return self.read_here(), False
+
+
 class LessonCache:
-    def __init__(self, folder: Path | None, code: str = ""):
-        """`code`: the builders' code digest, part of every key (computed when not given)."""
+    def __init__(self, folder: Path | None, code: str = "", submit: Submit | None = None):
+        """`code`: the builders' code digest, part of every key (computed when not given);
+        `submit`: runs lessons not found on worker processes (else they are read here)."""
         self.folder = folder
+        self.submit = submit
         self.used: dict[str, Entry] = {}
         self.new: set[str] = set()
+        self.waiting: deque[_Reading] = deque()  # not in the cache, not sent to a worker
         if not code:
             from builders.pipeline import code_digest
 
             code = code_digest()
         self.code = code
 
-    def key(self, text: str, digest: str, path: str, module: str, audience: str, lang: str,
-            ctx: LessonContext) -> str:
-        parts = [self.code, digest, path, module, audience, lang, text,
-                 *sorted(ctx.paragraph_ids), "|",
+    def key(self, source: LessonSource) -> str:
+        ctx = source.ctx
+        parts = [self.code, source.digest, source.path, source.module, source.audience,
+                 source.lang, source.text, *sorted(ctx.paragraph_ids), "|",
                  *sorted(ctx.term_ids), "|", *sorted(ctx.asset_paths), "|", *ctx.languages,
                  "|", *(f"{path}: {problem}" for path, problem in ctx.image_problems)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def lesson(self, key: str, diags: Diagnostics, read: Callable[[], Lesson | None]
-               ) -> Lesson | None:
-        """The lesson stored under `key`, its diagnostics replayed, or `read()` stored."""
+    def lesson(self, source: LessonSource, diags: Diagnostics) -> Callable[[], Lesson | None]:
+        """The lesson, its diagnostics added to `diags`, when the returned function is called:
+        from the cache, else read here or on a worker process (see `settle`)."""
+        key = self.key(source)
         entry = _memory.get(key) or self._from_disk(key)
-        if entry is None:
-            before = len(diags.items)
-            lesson = read()
-            reported = diags.items[before:]
-            if lesson is None or any(d.level == "error" for d in reported):
-                return lesson
-            entry = Entry(lesson, reported)
-            self.new.add(key)
+        if entry is not None:
+            return lambda: self._use(key, entry, True, diags)
+        reading = _Reading(key, source)
+        if self.submit is None:
+            reading.read_here()
         else:
-            diags.items += entry.reported
-            if entry.findings is not None and entry.figures is not None:
-                from builders.quality.language_rules import remember
-                from builders.quality.readability import remember_measure
+            self.waiting.append(reading)
+            self._send()
+        return lambda: self._use(key, *reading.result(), diags)
 
-                remember(entry.lesson, entry.findings)
-                remember_measure(entry.lesson, entry.figures)
+    def _send(self) -> None:
+        """Give waiting lessons to the workers that have room, first come first sent."""
+        while self.submit and self.waiting:
+            first = self.waiting[0]
+            future = self.submit(checked_entry_stored, first.source.detached(), self.folder,
+                                 first.key)
+            if future is None:
+                return
+            self.waiting.popleft().future = future
+
+    def settle(self) -> None:
+        """Read the lessons still waiting, here and on the workers: this process takes them
+        from the last, the workers from the first."""
+        while self.waiting:
+            self._send()
+            if self.waiting:
+                self.waiting.pop().read_here()
+
+    def _use(self, key: str, entry: Entry, stored: bool, diags: Diagnostics) -> Lesson | None:
+        diags.items += entry.reported
+        if not entry.keepable:
+            return entry.lesson
+        if entry.findings is not None and entry.figures is not None and entry.lesson is not None:
+            from builders.quality.language_rules import remember
+            from builders.quality.readability import remember_measure
+
+            remember(entry.lesson, entry.findings)
+            remember_measure(entry.lesson, entry.figures)
+        if not stored:
+            self.new.add(key)
         self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry.lesson
 
@@ -93,24 +203,14 @@ class LessonCache:
         return entry if isinstance(entry, Entry) else None
 
     def save(self) -> None:
-        """Store what the quality gate found with each new lesson; drop entries not used."""
-        from builders.quality.language_rules import lesson_findings
-        from builders.quality.readability import measure_lesson
-
-        for key in self.new:
-            entry = self.used[key]
-            entry.findings = lesson_findings(entry.lesson)
-            entry.figures = measure_lesson(entry.lesson)
+        """Store the entries read in this process; drop entries not used."""
         if self.folder is None:
             return
-        from builders.write import write_file_atomic
-
+        for key in sorted(self.new):
+            _store(self.folder, key, pickle.dumps(self.used[key], pickle.HIGHEST_PROTOCOL))
         try:
-            for key in sorted(self.new):
-                data = pickle.dumps(self.used[key], protocol=pickle.HIGHEST_PROTOCOL)
-                write_file_atomic(self.folder / f"{key}.pickle", data)
             for stale in self.folder.glob("*.pickle"):
                 if stale.stem not in self.used:
                     stale.unlink(missing_ok=True)
-        except OSError:  # a cache that cannot be written only makes the next build slower
+        except OSError:
             return
