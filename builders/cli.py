@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
+from typing import NoReturn
 
 from builders.interrupts import handle_termination
 
@@ -161,5 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         restore()
 
 
+def console() -> NoReturn:
+    """The `e4j` command: `main()`, then exit without freeing the course object by object
+    (seconds for a large course); the exit functions still run."""
+    from builders.quick_exit import quick_exit
+
+    quick_exit(main())
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

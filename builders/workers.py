@@ -17,6 +17,7 @@ A format with only a few jobs to build (an incremental build) renders in this pr
 
 from __future__ import annotations
 
+import atexit
 import gc
 import itertools
 import multiprocessing
@@ -32,6 +33,7 @@ from builders.collector import BUILD_THRESHOLDS
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
 from builders.model import Course, Module
+from builders.quick_exit import flush_and_exit
 
 WORKERS = max(2, os.cpu_count() or 2)
 POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
@@ -221,6 +223,9 @@ class Renderer:
 
 def _start_worker(formats: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    # Ends without freeing the course object by object, which the parent would wait for: the
+    # pool has stopped and every result is sent by then.
+    atexit.register(flush_and_exit, 0)
     gc.set_threshold(*BUILD_THRESHOLDS)
     from builders.formats import REGISTRY
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -165,3 +166,26 @@ def test_learner_pages_stay_light(built):
     shared = sum(p.stat().st_size for p in (built / "html/assets").iterdir())
     page = (built / "html/en/secondary/demo.html").stat().st_size
     assert shared < 20_000 and page < 40_000
+
+
+def test_the_e4j_command_prints_everything_and_keeps_its_exit_code(course_copy, tmp_path):
+    """`python -m builders` (as the installed `e4j`) ends without tearing its objects down one
+    by one: what it printed still arrives whole, and the exit code is kept."""
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    def e4j(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "builders", *args], capture_output=True,
+                              text=True, cwd=PROJECT, timeout=300,
+                              env={**os.environ, "COLUMNS": "200"})
+
+    bad = e4j("--root", str(tmp_path / "nowhere"), "check")
+    assert bad.returncode == 1
+    assert bad.stderr.endswith("1 error(s), 0 warning(s)\n")
+    built = e4j("--root", str(course_copy("full")), "build", "--format", "gift",
+                "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert f"Open {tmp_path / 'out' / 'index.html'}" in built.stdout
+    assert (tmp_path / "out" / "gift").is_dir()
