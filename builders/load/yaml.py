@@ -69,14 +69,20 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
         loader.dispose()
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _convert(node: Any, loader: Any, path: str, off: int, diags: Diagnostics) -> Any:
+    if node.tag == STR_TAG and node.id == "scalar":
+        return node.value  # what the loader would construct, without its generic dispatch
     if isinstance(node, yaml.MappingNode):
         result = YMap()
         result.loc = _loc(path, node.start_mark, off)
         result.key_locs = {}
         result.value_locs = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, path, off, diags)
+            key = (key_node.value if key_node.tag == STR_TAG and key_node.id == "scalar"
+                   else _convert(key_node, loader, path, off, diags))
             key_loc = _loc(path, key_node.start_mark, off)
             if isinstance(key, (dict, list)):
                 diags.error("yaml.key", "a mapping key must be a plain value", key_loc)
