@@ -32,7 +32,8 @@ from typing import Any
 from builders.collector import BUILD_THRESHOLDS
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
-from builders.model import Course, Module
+from builders.load.lesson_cache import Entry, forget_pickled, pickled_entry
+from builders.model import Course, Lesson, Module
 from builders.quick_exit import flush_and_exit
 
 WORKERS = max(2, os.cpu_count() or 2)
@@ -72,14 +73,15 @@ def _outline(module: Module, keep_files: bool = False) -> Module:
 def pack_share(course: Course, owned: set[str]) -> tuple[bytes, list[bytes]]:
     """The course as one worker needs it: whole for the modules it owns, outlines elsewhere
     (titles, lessons and quizzes stay, so lists of the course read the same). The owned
-    lessons' Markdown is pickled lesson by lesson: one pickle of the whole graph keeps a memo
-    of every token and takes several times longer."""
+    lessons' Markdown goes lesson by lesson, as the lesson cache entries they came from when
+    they came pickled (from a worker or the disk), else pickled here: one pickle of the whole
+    graph keeps a memo of every token and takes several times longer."""
     outline = replace(
         course,
         modules=tuple(_outline(m, keep_files=m.id in owned) for m in course.modules),
     )
     lessons = [
-        pickle.dumps((lesson.tokens, lesson.source), pickle.HIGHEST_PROTOCOL)
+        pickled_entry(lesson) or pickle.dumps(Entry(lesson, []), pickle.HIGHEST_PROTOCOL)
         for module in course.modules if module.id in owned
         for lesson in module.lessons
     ]
@@ -93,8 +95,8 @@ def unpack_share(outline_data: bytes, lessons: list[bytes], owned: set[str]) -> 
     def whole(module: Module) -> Module:
         restored = []
         for lesson in module.lessons:
-            tokens, source = pickle.loads(next(parts))
-            restored.append(replace(lesson, tokens=tokens, source=source))
+            read: Lesson = pickle.loads(next(parts)).lesson
+            restored.append(replace(lesson, tokens=read.tokens, source=read.source))
         return replace(module, lessons=tuple(restored))
 
     return replace(
@@ -202,10 +204,12 @@ class Renderer:
             packed = pack_share(course, everything)
             for pool in self.processes:
                 pool.submit(_install, *packed, everything, self.options)
-            return
-        for index, owned in enumerate(share_modules(course, self.workers)):
-            self.owner |= dict.fromkeys(owned, index)
-            self.processes[index].submit(_install, *pack_share(course, owned), owned, self.options)
+        else:
+            for index, owned in enumerate(share_modules(course, self.workers)):
+                self.owner |= dict.fromkeys(owned, index)
+                self.processes[index].submit(_install, *pack_share(course, owned), owned,
+                                             self.options)
+        forget_pickled()  # sent: no need to hold the lessons' bytes longer
 
     def close(self, cancel: bool = False) -> None:
         pools: list[Executor | None] = [self.threads, *self.processes]
@@ -213,6 +217,7 @@ class Renderer:
             if pool is not None:  # after an error, workers still starting are not waited for
                 pool.shutdown(wait=not cancel, cancel_futures=cancel)
         self.threads, self.processes, self.ready = None, [], []
+        forget_pickled()
 
     def __enter__(self) -> Renderer:
         return self

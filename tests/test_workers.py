@@ -53,6 +53,28 @@ def test_a_worker_gets_its_modules_whole_and_outlines_of_the_others(shipped):
             assert all(asset.data == b"" for asset in mine.assets)
 
 
+def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tmp_path):
+    """Lessons read on a worker or from the disk cache reach the rendering workers in the bytes
+    they came in, not pickled again; any other lesson is pickled for them."""
+    import builders.load.lesson_cache as lesson_cache
+    from test_lesson_cache import _on_a_worker, _tokens
+
+    root = course_copy("full")
+    lesson_cache._memory.clear()
+    course, _ = load_course(root, cache=tmp_path / "cache", submit=_on_a_worker)
+    lessons = course.module("demo").lessons
+    came = [lesson_cache.pickled_entry(lesson) for lesson in lessons]
+    assert all(came)
+    _, parts = pack_share(course, {"demo"})
+    assert all(part is data for part, data in zip(parts, came, strict=True))
+    share = unpack_share(*pack_share(course, {"demo"}), {"demo"})
+    assert _tokens(share) == _tokens(course)
+    lesson_cache.forget_pickled()
+    _, parts = pack_share(course, {"demo"})
+    assert all(part is not data for part, data in zip(parts, came, strict=True))
+    assert _tokens(unpack_share(*pack_share(course, {"demo"}), {"demo"})) == _tokens(course)
+
+
 def _course_job_after_handoff(course, name, monkeypatch, module, function):
     """Render a format's first course-wide job twice: alone, then in a parent that received
     what a worker's module jobs of the same edition handed over, with `function` disabled."""

@@ -101,6 +101,19 @@ def _store(folder: Path, key: str, data: bytes) -> None:
 
 
 _memory: dict[str, Entry] = {}
+# This run's lessons that came pickled (from a worker or the disk), by id, with the lesson itself
+# so the id stays its own: the same bytes give the workers their share of the course.
+_pickled: dict[int, tuple[Lesson, bytes]] = {}
+
+
+def pickled_entry(lesson: Lesson) -> bytes | None:
+    """The pickled cache entry `lesson` was read from in this run, if it came so."""
+    found = _pickled.get(id(lesson))
+    return found[1] if found is not None and found[0] is lesson else None
+
+
+def forget_pickled() -> None:
+    _pickled.clear()
 
 
 class _Reading:
@@ -115,11 +128,12 @@ class _Reading:
         self.entry = self.entry or checked_entry(self.source)
         return self.entry
 
-    def result(self) -> tuple[Entry, bool]:
-        """The entry, and whether it is stored already (the workers store what they read)."""
+    def result(self) -> tuple[Entry, bytes | None]:
+        """The entry, and its pickle when a worker read (and stored) it."""
         if self.future is not None:
-            return pickle.loads(self.future.result()), True
-        return self.read_here(), False
+            data = self.future.result()
+            return pickle.loads(data), data
+        return self.read_here(), None
 
 
 class LessonCache:
@@ -131,6 +145,7 @@ class LessonCache:
         self.used: dict[str, Entry] = {}
         self.new: set[str] = set()
         self.waiting: deque[_Reading] = deque()  # not in the cache, not sent to a worker
+        forget_pickled()
         if not code:
             from builders.pipeline import code_digest
 
@@ -149,9 +164,11 @@ class LessonCache:
         """The lesson, its diagnostics added to `diags`, when the returned function is called:
         from the cache, else read here or on a worker process (see `settle`)."""
         key = self.key(source)
-        entry = _memory.get(key) or self._from_disk(key)
-        if entry is not None:
-            return lambda: self._use(key, entry, True, diags)
+        if (remembered := _memory.get(key)) is not None:
+            return lambda: self._use(key, remembered, None, diags, stored=True)
+        found = self._from_disk(key)
+        if found is not None:
+            return lambda: self._use(key, *found, diags, stored=True)
         reading = _Reading(key, source)
         if self.submit is None:
             reading.read_here()
@@ -178,29 +195,34 @@ class LessonCache:
             if self.waiting:
                 self.waiting.pop().read_here()
 
-    def _use(self, key: str, entry: Entry, stored: bool, diags: Diagnostics) -> Lesson | None:
+    def _use(self, key: str, entry: Entry, data: bytes | None, diags: Diagnostics,
+             stored: bool = False) -> Lesson | None:
+        """Take `entry` (pickled as `data` when it came so) into this run."""
         diags.items += entry.reported
         if not entry.keepable:
             return entry.lesson
+        if data is not None and entry.lesson is not None:
+            _pickled[id(entry.lesson)] = (entry.lesson, data)
         if entry.findings is not None and entry.figures is not None and entry.lesson is not None:
             from builders.quality.language_rules import remember
             from builders.quality.readability import remember_measure
 
             remember(entry.lesson, entry.findings)
             remember_measure(entry.lesson, entry.figures)
-        if not stored:
+        if not (stored or data is not None):  # a worker stores what it reads
             self.new.add(key)
         self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry.lesson
 
-    def _from_disk(self, key: str) -> Entry | None:
+    def _from_disk(self, key: str) -> tuple[Entry, bytes] | None:
         if self.folder is None:
             return None
         try:
-            entry = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+            data = (self.folder / f"{key}.pickle").read_bytes()
+            entry = pickle.loads(data)
         except Exception:  # missing, truncated or from another version: parse again
             return None
-        return entry if isinstance(entry, Entry) else None
+        return (entry, data) if isinstance(entry, Entry) else None
 
     def save(self) -> None:
         """Store the entries read in this process; drop entries not used."""
