@@ -56,8 +56,9 @@ def test_a_worker_gets_its_modules_whole_and_outlines_of_the_others(shipped):
 def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tmp_path):
     """Lessons read on a worker or from the disk cache reach the rendering workers in the bytes
     they came in, not pickled again; any other lesson is pickled for them."""
-    import builders.load.lesson_cache as lesson_cache
     from test_lesson_cache import _on_a_worker, _tokens
+
+    import builders.load.lesson_cache as lesson_cache
 
     root = course_copy("full")
     lesson_cache._memory.clear()
