@@ -108,3 +108,32 @@ def test_quality_report(course_copy, run_cli):
     assert data["untaught"] == ["16"]  # the chapeau of 16, cited nowhere in the fixture
     html = (root / "exports/reports/quality.html").read_text()
     assert "Coverage of the paper" in html and "modules/demo/secondary.fr.md" in html
+
+
+def _phrase_lists():
+    from builders.quality.wordlists import phrases_for, terminology
+
+    for lang in ("en", "fr"):
+        yield phrases_for("victim_blaming", lang)
+        yield phrases_for("trusted_adult", lang)
+        yield terminology(lang)[0]
+        for audience in ("primary", "secondary"):
+            yield phrases_for("age", audience, lang)
+
+
+@pytest.mark.parametrize("phrases", list(_phrase_lists()))
+def test_the_quick_word_test_never_misses_a_phrase(phrases):
+    """Every phrase of the word lists, written as a lesson might write it (capitals, an ending
+    where the list allows one, punctuation and apostrophes around), passes the quick first test
+    that lets the full search run; and a text without their first words does not."""
+    from builders.quality.wordlists import may_occur, phrase_pattern, text_words
+
+    assert phrases
+    for phrase in phrases:
+        written = " ".join(word.rstrip("*") + ("ing" if word.endswith("*") else "")
+                           for word in phrase.split())
+        for text in (f"{written.upper()}.", f"l'«{written}», (and) {written.capitalize()}?",
+                     f"co-{written}\n2019"):
+            assert phrase_pattern((phrase,)).search(text), (phrase, text)
+            assert may_occur(phrases, text_words(text)), (phrase, text)
+    assert not may_occur(phrases, text_words("Zzz qqq 2019, xyzzy."))

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.model import Course, Lesson, Localized, Module, Question, Quiz
-from builders.quality.wordlists import blaming_phrases, phrase_pattern, phrases_for, terminology
+from builders.quality.wordlists import (
+    blaming_phrases,
+    may_occur,
+    phrase_pattern,
+    phrases_for,
+    terminology,
+    text_words,
+)
 
 # Questions per quiz by audience (content guide and the core-modules issue).
 QUESTION_RANGE = {
@@ -149,7 +156,14 @@ def _statement_to_reject(question: Question, field: str) -> bool:
 
 
 def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
-    age = {lang: phrase_pattern(phrases_for("age", quiz.audience, lang)) for lang in languages}
+    words = {lang: text_words("\n".join(value for question in quiz.questions
+                                         for _, text in question.texts()
+                                         for code, value in text.pairs if code == lang))
+             for lang in languages}
+    age = {}
+    for lang in languages:
+        phrases = phrases_for("age", quiz.audience, lang)
+        age[lang] = phrase_pattern(phrases) if may_occur(phrases, words[lang]) else None
     for question in quiz.questions:
         for name, text in question.texts():
             if len(languages) > 1 and _same_everywhere(text, languages):
@@ -164,13 +178,17 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                 found = [
                     (_search(age[lang], value), "safety.age-term", "is not for this audience")
                 ]
-                any_term, rules = terminology(lang)
+                every_term, rules = terminology(lang)
+                any_term = phrase_pattern(every_term) if may_occur(every_term,
+                                                                  words[lang]) else None
                 if any_term is not None and any_term.search(value):
                     found += [
                         (pattern.search(value), "term.preferred", f"write '{prefer}'")
                         for pattern, prefer in rules
                     ]
-                if not _statement_to_reject(question, name):
+                if not _statement_to_reject(question, name) and may_occur(
+                    phrases_for("victim_blaming", lang), words[lang]
+                ):
                     found += [
                         (m, "safety.victim-blaming", "blames the person harmed")
                         for m in blaming_phrases(value, lang)

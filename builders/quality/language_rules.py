@@ -17,11 +17,13 @@ from builders.model import Course, Lesson
 from builders.quality.prose import Block, text_blocks
 from builders.quality.readability import FORMULA_NAME, measure_lesson
 from builders.quality.wordlists import (
-    blaming_pattern,
+    TextWords,
     blaming_phrases,
+    may_occur,
     phrase_pattern,
     phrases_for,
     terminology,
+    text_words,
 )
 
 MIN_WORDS_MEASURED = 100
@@ -122,15 +124,14 @@ def _reading_level(lesson: Lesson) -> Iterator[Diagnostic]:
         )
 
 
-def _any_match(pattern: re.Pattern[str] | None, blocks: list[Block]) -> bool:
-    """Whether `pattern` may match some block: one search of all their text, a quick first test
-    (a phrase spanning two blocks gives a false yes, never a false no)."""
-    return pattern is not None and bool(pattern.search("\n".join(b.text for b in blocks)))
+def _words(blocks: list[Block]) -> TextWords:
+    return text_words("\n".join(b.text for b in blocks))
 
 
 def _age_safety(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
-    avoid = phrase_pattern(phrases_for("age", lesson.audience, lesson.lang))
-    if avoid and _any_match(avoid, blocks):
+    phrases = phrases_for("age", lesson.audience, lesson.lang)
+    avoid = phrase_pattern(phrases)
+    if avoid and may_occur(phrases, _words(blocks)):
         for block in blocks:
             for match in avoid.finditer(block.text):
                 line, col = block.locate(phrase_pattern((match[0],)) or avoid)
@@ -165,9 +166,11 @@ def _age_safety(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
 
 
 def _phrases(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
-    any_term, rules = terminology(lesson.lang)
-    blaming = _any_match(blaming_pattern(lesson.lang), blocks)
-    terms = _any_match(any_term, blocks)
+    every_term, rules = terminology(lesson.lang)
+    words = _words(blocks)
+    blaming = may_occur(phrases_for("victim_blaming", lesson.lang), words)
+    terms = may_occur(every_term, words)
+    any_term = phrase_pattern(every_term)
     for block in blocks if blaming or terms else ():
         for match in blaming_phrases(block.text, lesson.lang) if blaming else ():
             line, col = block.locate(re.compile(re.escape(match[0])))

@@ -9,6 +9,7 @@ calibrated on this project's own lessons. Everything runs offline: Pyphen ships 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,18 +58,18 @@ def syllables(word: str, lang: str) -> int:
 
 
 def measure_text(blocks: list[str], lang: str) -> Readability:
-    """Figures for a list of text blocks; each block ends a sentence even without a full stop."""
-    words = sentences = syll = 0
-    for block in blocks:
-        tokens = WORD.findall(block)
-        if not tokens:
-            continue
-        words += len(tokens)
-        syll += sum(syllables(w, lang) for w in tokens)
-        cleaned = ABBREVIATIONS.sub("", block).rstrip()
-        found = len(SENTENCE_END.findall(cleaned))
-        ends_with_stop = bool(SENTENCE_END.search(cleaned[-4:]))
-        sentences += found + (0 if ends_with_stop else 1)
+    """Figures for a list of text blocks; each block ends a sentence even without a full stop.
+    Blocks hold no line breaks, so the blocks with words are measured joined by them."""
+    worded = [block for block in blocks if WORD.search(block)]
+    text = "\n".join(worded)
+    tokens = WORD.findall(text)
+    words = len(tokens)
+    syll = sum(count * syllables(word, lang) for word, count in Counter(tokens).items())
+    cleaned = ABBREVIATIONS.sub("", text)
+    unfinished = sum(
+        1 for block in cleaned.split("\n") if not SENTENCE_END.search(block.rstrip()[-4:])
+    )
+    sentences = len(SENTENCE_END.findall(cleaned)) + (unfinished if worded else 0)
     if not words or not sentences:
         return Readability(words, sentences, syll, 0.0, None)
     constant, per_sentence, per_syllable = EASE.get(lang, EASE["en"])
