@@ -7,16 +7,29 @@ import builders.load.lesson_cache as lesson_cache
 from builders.load import load_course
 from builders.pipeline import build
 
+STORED = ["modules/demo/secondary.en.md", "modules/demo/secondary.fr.md",
+          "quizzes/demo/secondary.yaml"]
 
-def _counting(monkeypatch) -> list[str]:
+
+def _stored(cache) -> dict:
+    """The cache's entry files, each with the path of the lesson or quiz it holds."""
+    found = {}
+    for path in cache.glob("*.pickle"):
+        entry = lesson_cache.pickle.loads(path.read_bytes())
+        found[path] = entry.quiz.path if hasattr(entry, "quiz") else entry.lesson.path
+    return found
+
+
+def _counting(monkeypatch, module=lesson_cache, reader="read_lesson") -> list[str]:
+    """The paths the reader function of `module` is called for (its second argument)."""
     parsed: list[str] = []
-    real = lesson_cache.read_lesson
+    real = getattr(module, reader)
 
-    def read_lesson(text, path, *args):
+    def counted(text, path, *args):
         parsed.append(path)
         return real(text, path, *args)
 
-    monkeypatch.setattr(lesson_cache, "read_lesson", read_lesson)
+    monkeypatch.setattr(module, reader, counted)
     monkeypatch.setattr(lesson_cache, "_memory", {})  # as in a new process
     return parsed
 
@@ -56,14 +69,15 @@ def test_an_unreadable_cache_entry_is_parsed_again(course_copy, monkeypatch, tmp
     cache = tmp_path / "cache"
     parsed = _counting(monkeypatch)
     load_course(root, cache=cache)
-    entries = sorted(cache.glob("*.pickle"))
-    assert len(entries) == 2
-    entries[0].write_bytes(b"not a pickle")
+    entries = _stored(cache)
+    assert sorted(entries.values()) == STORED  # the lessons and the quiz
+    lesson = next(p for p, path in entries.items() if path.endswith(".md"))
+    lesson.write_bytes(b"not a pickle")
     parsed.clear()
     monkeypatch.setattr(lesson_cache, "_memory", {})
     load_course(root, cache=cache)
     assert len(parsed) == 1
-    assert len(list(cache.glob("*.pickle"))) == 2
+    assert sorted(_stored(cache).values()) == STORED
 
 
 def test_a_cache_folder_that_cannot_be_written_is_no_error(course_copy, monkeypatch, tmp_path):
@@ -119,7 +133,7 @@ def test_lessons_read_on_workers_are_those_read_here(course_copy, monkeypatch, t
     assert there == here and _tokens(there) == _tokens(here)
     assert [str(d) for d in found_there] == [str(d) for d in found_here]
     assert any(d.code == "a11y.link-text" for d in found_there)
-    assert len(list(cache.glob("*.pickle"))) == 2  # stored by the worker
+    assert sorted(_stored(cache).values()) == STORED  # lessons stored by the worker
     parsed.clear()
     monkeypatch.setattr(lesson_cache, "_memory", {})
     load_course(root, cache=cache)
@@ -139,7 +153,7 @@ def test_lessons_no_worker_has_room_for_are_read_here(course_copy, monkeypatch, 
     assert SENT == ["modules/demo/secondary.en.md"]  # the first to come
     assert parsed == [*SENT, "modules/demo/secondary.fr.md"]  # the other read here
     assert len(course.module("demo").lessons) == 2
-    assert len(list(cache.glob("*.pickle"))) == 2  # one stored by the worker, one here
+    assert sorted(_stored(cache).values()) == STORED  # one lesson stored by the worker
 
 
 def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkeypatch, tmp_path):
@@ -155,5 +169,36 @@ def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkey
     with pytest.raises(CourseError) as raised:
         load_course(root, cache=cache, submit=_on_a_worker)
     assert any("999" in str(d) for d in raised.value.diagnostics)
-    stored = [lesson_cache.pickle.loads(p.read_bytes()).lesson.path for p in cache.glob("*")]
-    assert stored == ["modules/demo/secondary.fr.md"]
+    assert sorted(_stored(cache).values()) == ["modules/demo/secondary.fr.md"]
+
+
+def test_quizzes_come_from_the_cache_with_what_they_reported(course_copy, monkeypatch, tmp_path):
+    """A quiz unchanged since the last run is not read again, and reports the same: what the
+    loader and the rules on its words found."""
+    import builders.load.course as course_loader
+    import builders.quality.course_rules as course_rules
+
+    root = course_copy("full")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text().replace("Which factor is **global**?",
+                                             "Which factor is global for illegal migrants?"))
+    read = _counting(monkeypatch, course_loader, "read_quiz")
+    cache = tmp_path / "cache"
+
+    def load_in_a_new_process():
+        monkeypatch.setattr(lesson_cache, "_memory", {})
+        monkeypatch.setattr(course_rules, "_QUIZ_FOUND", {})
+        read.clear()
+        return load_course(root, cache=cache)
+
+    first_course, first = load_in_a_new_process()
+    assert read == ["quizzes/demo/secondary.yaml"]
+    assert any(d.code == "term.preferred" and "quizzes/" in str(d) for d in first)
+    course, again = load_in_a_new_process()
+    assert read == []
+    assert [str(d) for d in again] == [str(d) for d in first]
+    assert course.module("demo").quizzes == first_course.module("demo").quizzes
+    quiz.write_text(quiz.read_text().replace("illegal migrants", "migrants"))
+    _, edited = load_in_a_new_process()
+    assert read == ["quizzes/demo/secondary.yaml"]
+    assert not any(d.code == "term.preferred" and "quizzes/" in str(d) for d in edited)

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from builders.collector import build_thresholds
@@ -17,7 +18,7 @@ from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
 from builders.load.lesson import LessonContext, split_front_matter
-from builders.load.lesson_cache import LessonCache, LessonSource, Submit
+from builders.load.lesson_cache import LessonCache, SourceFile, Submit
 from builders.load.overlay import (
     QUIZ_OPERATIONS,
     open_overlays,
@@ -39,6 +40,7 @@ from builders.model import (
     Localized,
     Module,
     Paragraph,
+    Quiz,
     SourceIndex,
 )
 from builders.validate import validate_course
@@ -464,7 +466,7 @@ def _read_module(
             text, line_map, patched = patch_lesson(text, lesson_rel, layers[1:], diags)
             reader.line_maps[lesson_rel] = line_map
             lesson_digest = digest_bytes((lesson_digest + patched).encode())
-        source = LessonSource(text, lesson_rel, lesson_digest, name, match["audience"],
+        source = SourceFile(text, lesson_rel, lesson_digest, name, match["audience"],
                               match["lang"], ctx)
         lessons.append(reader.cache.lesson(source, diags))
     quizzes = []
@@ -480,16 +482,14 @@ def _read_module(
                 did_you_mean(audience, audiences),
             )
             continue
-        quiz_data, quiz_digest = reader.yaml(quiz_rel, layers[:1])
-        if quiz_data is None:
+        read_file = partial(_read_quiz_file, reader, layers, name, audience, ctx)
+        if len(layers) > 1:  # adapted by an overlay: read again each time
+            quiz = read_file()
+        elif (found := read_text(layers[0], diags)) is not None:
+            source = SourceFile(found[0], quiz_rel, found[1], name, audience, "", ctx)
+            quiz = reader.cache.quiz(source, diags, read_file)
+        else:
             continue
-        if layers[0].overlay and QUIZ_OPERATIONS & set(quiz_data):
-            _no_target(quiz_rel, diags, "or, to add a quiz, write it whole with its questions")
-            continue
-        if len(layers) > 1:
-            quiz_data, patched = patch_quiz(quiz_data, layers[1:], diags)
-            quiz_digest = digest_bytes((quiz_digest + patched).encode())
-        quiz = read_quiz(quiz_data, quiz_rel, quiz_digest, name, audience, ctx)
         if quiz is not None:
             quizzes.append(quiz)
     module = Module(
@@ -520,6 +520,22 @@ def _read_module(
                        digest=hashlib.sha256("".join(parts).encode()).hexdigest()[:20])
 
     return finish
+
+
+def _read_quiz_file(reader: _Reader, layers: list[Layer], name: str, audience: str,
+                    ctx: LessonContext) -> Quiz | None:
+    """One quiz file with the overlays that adapt it."""
+    quiz_rel = layers[0].shown
+    quiz_data, quiz_digest = reader.yaml(quiz_rel, layers[:1])
+    if quiz_data is None:
+        return None
+    if layers[0].overlay and QUIZ_OPERATIONS & set(quiz_data):
+        _no_target(quiz_rel, reader.diags, "or, to add a quiz, write it whole with its questions")
+        return None
+    if len(layers) > 1:
+        quiz_data, patched = patch_quiz(quiz_data, layers[1:], reader.diags)
+        quiz_digest = digest_bytes((quiz_digest + patched).encode())
+    return read_quiz(quiz_data, quiz_rel, quiz_digest, name, audience, ctx)
 
 
 def _no_target(shown: str, diags: Diagnostics, how_to_add: str) -> None:

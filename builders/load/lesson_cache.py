@@ -1,11 +1,12 @@
-"""Lessons parsed and checked by an earlier run, so a rebuild after editing one lesson parses and
-checks only that one; and, on a cold build, lessons parsed and checked on the worker processes
-while this one reads the rest of the course.
+"""Lessons and quizzes read and checked by an earlier run, so a rebuild after editing one lesson
+reads and checks only that one; and, on a cold build, lessons parsed and checked on the worker
+processes while this one reads the rest of the course.
 
-An entry holds the parsed lesson, what the loader reported about it and what the quality gate's
-rules on words found in it (with its readability figures). It is found by a digest of everything
-those depend on: the lesson's text, path, module, audience and language, the paragraph, glossary
-and file names it is checked against, and the code of the builders. Entries live in memory (the
+An entry holds the parsed lesson (or quiz), what the loader reported about it and what the
+quality gate's rules on words found in it (with a lesson's readability figures). It is found by
+a digest of everything those depend on: the file's text, path, module, audience and language,
+the paragraph, glossary and file names it is checked against, and the code of the builders. A
+quiz adapted by an overlay is read again each time. Entries live in memory (the
 preview server's rebuilds) and, for a build, as files in the exports' cache folder; an entry that
 cannot be read is simply parsed again. Entries not used by a run are removed after it.
 """
@@ -19,17 +20,18 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from builders.diagnostics import Diagnostic, Diagnostics
 from builders.load.lesson import LessonContext, read_lesson
 from builders.memo import keep
-from builders.model import Lesson
+from builders.model import Lesson, Quiz
 
 if TYPE_CHECKING:
     from builders.quality.readability import Readability
 
 MEMORY_LIMIT = 5_000
+T = TypeVar("T")
 
 # Runs a function on a worker process, submit(function, *arguments), or returns None when no
 # worker has room for it.
@@ -49,24 +51,32 @@ class Entry:
         return self.lesson is not None and not any(d.level == "error" for d in self.reported)
 
 
+@dataclass
+class QuizEntry:
+    quiz: Quiz
+    reported: list[Diagnostic]  # by the loader while reading it
+    languages: tuple[str, ...]  # of the course, which the rules on its words look at
+    findings: list[Diagnostic] | None = None  # by the quality gate's rules on its words
+
+
 @dataclass(frozen=True)
-class LessonSource:
-    """One lesson file as the loader found it, and what it is checked against."""
+class SourceFile:
+    """One lesson or quiz file as the loader found it, and what it is checked against."""
 
     text: str
     path: str
     digest: str
     module: str
     audience: str
-    lang: str
+    lang: str  # "" for a quiz
     ctx: LessonContext
 
-    def detached(self) -> LessonSource:
+    def detached(self) -> SourceFile:
         """The same without the run's diagnostics, to send to another process."""
         return replace(self, ctx=replace(self.ctx, diags=Diagnostics()))
 
 
-def checked_entry(source: LessonSource) -> Entry:
+def checked_entry(source: SourceFile) -> Entry:
     """Parse and check one lesson: what the loader reports, and what the rules on words find."""
     found = Diagnostics()
     lesson = read_lesson(source.text, source.path, source.digest, source.module, source.audience,
@@ -81,7 +91,7 @@ def checked_entry(source: LessonSource) -> Entry:
     return entry
 
 
-def checked_entry_stored(source: LessonSource, folder: Path | None, key: str) -> bytes:
+def checked_entry_stored(source: SourceFile, folder: Path | None, key: str) -> bytes:
     """`checked_entry` on a worker process: the entry pickled, and stored in `folder` when it
     can be kept."""
     entry = checked_entry(source)
@@ -100,7 +110,7 @@ def _store(folder: Path, key: str, data: bytes) -> None:
         return
 
 
-_memory: dict[str, Entry] = {}
+_memory: dict[str, Entry | QuizEntry] = {}
 # This run's lessons that came pickled (from a worker or the disk), by id, with the lesson itself
 # so the id stays its own: the same bytes give the workers their share of the course.
 _pickled: dict[int, tuple[Lesson, bytes]] = {}
@@ -119,7 +129,7 @@ def forget_pickled() -> None:
 class _Reading:
     """A lesson not found in the cache: read on a worker process, or here."""
 
-    def __init__(self, key: str, source: LessonSource):
+    def __init__(self, key: str, source: SourceFile):
         self.key, self.source = key, source
         self.future: Future[bytes] | None = None
         self.entry: Entry | None = None
@@ -142,7 +152,7 @@ class LessonCache:
         `submit`: runs lessons not found on worker processes (else they are read here)."""
         self.folder = folder
         self.submit = submit
-        self.used: dict[str, Entry] = {}
+        self.used: dict[str, Entry | QuizEntry] = {}
         self.new: set[str] = set()
         self.waiting: deque[_Reading] = deque()  # not in the cache, not sent to a worker
         forget_pickled()
@@ -152,7 +162,7 @@ class LessonCache:
             code = code_digest()
         self.code = code
 
-    def key(self, source: LessonSource) -> str:
+    def key(self, source: SourceFile) -> str:
         ctx = source.ctx
         parts = [self.code, source.digest, source.path, source.module, source.audience,
                  source.lang, source.text, *sorted(ctx.paragraph_ids), "|",
@@ -160,13 +170,14 @@ class LessonCache:
                  "|", *(f"{path}: {problem}" for path, problem in ctx.image_problems)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def lesson(self, source: LessonSource, diags: Diagnostics) -> Callable[[], Lesson | None]:
+    def lesson(self, source: SourceFile, diags: Diagnostics) -> Callable[[], Lesson | None]:
         """The lesson, its diagnostics added to `diags`, when the returned function is called:
         from the cache, else read here or on a worker process (see `settle`)."""
         key = self.key(source)
-        if (remembered := _memory.get(key)) is not None:
+        remembered = _memory.get(key)
+        if isinstance(remembered, Entry):
             return lambda: self._use(key, remembered, None, diags, stored=True)
-        found = self._from_disk(key)
+        found = self._from_disk(key, Entry)
         if found is not None:
             return lambda: self._use(key, *found, diags, stored=True)
         reading = _Reading(key, source)
@@ -214,18 +225,49 @@ class LessonCache:
         self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry.lesson
 
-    def _from_disk(self, key: str) -> tuple[Entry, bytes] | None:
+    def quiz(self, source: SourceFile, diags: Diagnostics, read: Callable[[], Quiz | None]
+             ) -> Quiz | None:
+        """The quiz stored for `source`, its diagnostics added to `diags`, or `read()`."""
+        key = self.key(source)
+        entry = _memory.get(key)
+        if not isinstance(entry, QuizEntry):
+            found = self._from_disk(key, QuizEntry)
+            entry = found[0] if found is not None else None
+        if entry is None:
+            before = len(diags.items)
+            quiz = read()
+            reported = diags.items[before:]
+            if quiz is None or any(d.level == "error" for d in reported):
+                return quiz
+            entry = QuizEntry(quiz, reported, source.ctx.languages)
+            self.new.add(key)
+        else:
+            diags.items += entry.reported
+            if entry.findings is not None:
+                from builders.quality.course_rules import remember_quiz
+
+                remember_quiz(entry.quiz, entry.languages, entry.findings)
+        self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
+        return entry.quiz
+
+    def _from_disk(self, key: str, kind: type[T]) -> tuple[T, bytes] | None:
         if self.folder is None:
             return None
         try:
             data = (self.folder / f"{key}.pickle").read_bytes()
             entry = pickle.loads(data)
-        except Exception:  # missing, truncated or from another version: parse again
+        except Exception:  # missing, truncated or from another version: read again
             return None
-        return (entry, data) if isinstance(entry, Entry) else None
+        return (entry, data) if isinstance(entry, kind) else None
 
     def save(self) -> None:
-        """Store the entries read in this process; drop entries not used."""
+        """Store the entries read in this process, with what the quality gate found in its
+        quizzes' words; drop entries not used."""
+        from builders.quality.course_rules import quiz_findings
+
+        for key in self.new:
+            if isinstance(entry := self.used[key], QuizEntry):
+                entry.findings = quiz_findings(entry.quiz, entry.languages)
         if self.folder is None:
             return
         for key in sorted(self.new):

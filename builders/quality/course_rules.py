@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from builders.diagnostics import Diagnostic, SourceLoc
+from builders.memo import keep
 from builders.model import Course, Lesson, Localized, Module, Question, Quiz
 from builders.quality.wordlists import (
     blaming_phrases,
@@ -37,7 +38,7 @@ def check(course: Course) -> Iterator[Diagnostic]:
             quiz = module.quiz(audience)
             if quiz is not None and present:
                 yield from _alignment(present[0], quiz)
-                yield from _quiz_language(quiz, course.languages)
+                yield from quiz_findings(quiz, course.languages)
             if present:
                 yield from _traceability(present[0], quiz)
         yield from _untranslated_module(module, course.languages)
@@ -153,6 +154,24 @@ def _search(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
 def _statement_to_reject(question: Question, field: str) -> bool:
     """The prompt of a true/false item whose answer is false states what learners must reject."""
     return question.type == "truefalse" and question.answer is False and field == "prompt"
+
+
+QuizKey = tuple[str, str, tuple[str, ...]]
+_QUIZ_FOUND: dict[QuizKey, list[Diagnostic]] = {}
+QUIZ_MEMO_LIMIT = 10_000  # quizzes whose findings are kept
+
+
+def quiz_findings(quiz: Quiz, languages: tuple[str, ...]) -> list[Diagnostic]:
+    """What the rules on words find in a quiz's questions; found once per version of the quiz
+    (the loader's cache can hand over what an earlier run found, see `remember_quiz`)."""
+    key = (quiz.path, quiz.digest, languages)
+    if key not in _QUIZ_FOUND:
+        keep(_QUIZ_FOUND, key, list(_quiz_language(quiz, languages)), QUIZ_MEMO_LIMIT)
+    return _QUIZ_FOUND[key]
+
+
+def remember_quiz(quiz: Quiz, languages: tuple[str, ...], findings: list[Diagnostic]) -> None:
+    keep(_QUIZ_FOUND, (quiz.path, quiz.digest, languages), findings, QUIZ_MEMO_LIMIT)
 
 
 def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
