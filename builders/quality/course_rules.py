@@ -175,14 +175,18 @@ def remember_quiz(quiz: Quiz, languages: tuple[str, ...], findings: list[Diagnos
 
 
 def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
-    words = {lang: text_words("\n".join(value for question in quiz.questions
-                                         for _, text in question.texts()
-                                         for code, value in text.pairs if code == lang))
-             for lang in languages}
-    age = {}
+    # Per language, the word lists that may occur somewhere in the quiz (a quick first test on
+    # all its text), so that each question is searched only for those.
+    age, terms, blaming = {}, {}, {}
     for lang in languages:
+        words = text_words("\n".join(value for question in quiz.questions
+                                     for _, text in question.texts()
+                                     for code, value in text.pairs if code == lang))
         phrases = phrases_for("age", quiz.audience, lang)
-        age[lang] = phrase_pattern(phrases) if may_occur(phrases, words[lang]) else None
+        age[lang] = phrase_pattern(phrases) if may_occur(phrases, words) else None
+        every_term, rules = terminology(lang)
+        terms[lang] = (phrase_pattern(every_term), rules) if may_occur(every_term, words) else None
+        blaming[lang] = may_occur(phrases_for("victim_blaming", lang), words)
     for question in quiz.questions:
         for name, text in question.texts():
             if len(languages) > 1 and _same_everywhere(text, languages):
@@ -197,17 +201,13 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                 found = [
                     (_search(age[lang], value), "safety.age-term", "is not for this audience")
                 ]
-                every_term, rules = terminology(lang)
-                any_term = phrase_pattern(every_term) if may_occur(every_term,
-                                                                  words[lang]) else None
+                any_term, rules = terms[lang] or (None, ())
                 if any_term is not None and any_term.search(value):
                     found += [
                         (pattern.search(value), "term.preferred", f"write '{prefer}'")
                         for pattern, prefer in rules
                     ]
-                if not _statement_to_reject(question, name) and may_occur(
-                    phrases_for("victim_blaming", lang), words[lang]
-                ):
+                if blaming[lang] and not _statement_to_reject(question, name):
                     found += [
                         (m, "safety.victim-blaming", "blames the person harmed")
                         for m in blaming_phrases(value, lang)
