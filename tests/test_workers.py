@@ -74,6 +74,10 @@ def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tm
     _, parts = pack_share(course, {"demo"})
     assert all(part is not data for part, data in zip(parts, came, strict=True))
     assert _tokens(unpack_share(*pack_share(course, {"demo"}), {"demo"})) == _tokens(course)
+    for cache in (tmp_path / "cache", tmp_path / "new"):  # from the disk; read here and stored
+        lesson_cache._memory.clear()
+        course, _ = load_course(root, cache=cache)
+        assert all(lesson_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
 
 
 def _course_job_after_handoff(course, name, monkeypatch, module, function):

@@ -116,8 +116,13 @@ _memory: dict[str, Entry | QuizEntry] = {}
 _pickled: dict[int, tuple[Lesson, bytes]] = {}
 
 
+def _came_pickled(lesson: Lesson, data: bytes) -> None:
+    _pickled[id(lesson)] = (lesson, data)
+
+
 def pickled_entry(lesson: Lesson) -> bytes | None:
-    """The pickled cache entry `lesson` was read from in this run, if it came so."""
+    """The pickled cache entry `lesson` came in (from a worker or the disk) or was stored in, in
+    this run."""
     found = _pickled.get(id(lesson))
     return found[1] if found is not None and found[0] is lesson else None
 
@@ -213,7 +218,7 @@ class LessonCache:
         if not entry.keepable:
             return entry.lesson
         if data is not None and entry.lesson is not None:
-            _pickled[id(entry.lesson)] = (entry.lesson, data)
+            _came_pickled(entry.lesson, data)
         if entry.findings is not None and entry.figures is not None and entry.lesson is not None:
             from builders.quality.language_rules import remember
             from builders.quality.readability import remember_measure
@@ -271,7 +276,11 @@ class LessonCache:
         if self.folder is None:
             return
         for key in sorted(self.new):
-            _store(self.folder, key, pickle.dumps(self.used[key], pickle.HIGHEST_PROTOCOL))
+            entry = self.used[key]
+            data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+            _store(self.folder, key, data)
+            if isinstance(entry, Entry) and entry.lesson is not None:
+                _came_pickled(entry.lesson, data)  # for the workers too
         try:
             for stale in self.folder.glob("*.pickle"):
                 if stale.stem not in self.used:
