@@ -192,8 +192,10 @@ def build(
     with build_thresholds(), Renderer(options, workers=workers) as renderer:
         if force or not exports_present:
             renderer.start_workers(formats)  # a cold build: they start while the course loads
-        course, warnings = load_course(root, overlays, cache=cache / "lessons", code=code_version,
-                                       submit=renderer.submitter())
+        course, warnings = load_course(
+            root, overlays, cache=cache / "lessons", code=code_version,
+            submit=renderer.submitter(), keep_pickled=renderer.workers >= 2,
+        )
         check_selection(course, selection)
         clean_leftovers(out)
         code = code_version + repr(sorted(options.items())) + course.config_digest

@@ -62,7 +62,8 @@ def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tm
 
     root = course_copy("full")
     lesson_cache._memory.clear()
-    course, _ = load_course(root, cache=tmp_path / "cache", submit=_on_a_worker)
+    course, _ = load_course(root, cache=tmp_path / "cache", submit=_on_a_worker,
+                            keep_pickled=True)
     lessons = course.module("demo").lessons
     came = [lesson_cache.pickled_entry(lesson) for lesson in lessons]
     assert all(came)
@@ -76,8 +77,11 @@ def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tm
     assert _tokens(unpack_share(*pack_share(course, {"demo"}), {"demo"})) == _tokens(course)
     for cache in (tmp_path / "cache", tmp_path / "new"):  # from the disk; read here and stored
         lesson_cache._memory.clear()
-        course, _ = load_course(root, cache=cache)
+        course, _ = load_course(root, cache=cache, keep_pickled=True)
         assert all(lesson_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
+    lesson_cache._memory.clear()
+    course, _ = load_course(root, cache=tmp_path / "cache")  # --jobs 1: no worker to take them
+    assert not any(lesson_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
 
 
 def _course_job_after_handoff(course, name, monkeypatch, module, function):

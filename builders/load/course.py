@@ -93,14 +93,17 @@ def load_course(
     cache: Path | None = None,
     code: str = "",
     submit: Submit | None = None,
+    keep_pickled: bool = False,
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate everything; raise CourseError listing every problem if any is an error.
 
-    With a `cache` folder, lessons parsed and checked by an earlier run are taken from it;
-    `code` is the builders' code digest when the caller has it already; with `submit`, lessons
-    are parsed and checked on worker processes too."""
+    With a `cache` folder, lessons and quizzes read and checked by an earlier run are taken from
+    it; `code` is the builders' code digest when the caller has it already; with `submit`,
+    lessons are parsed and checked on worker processes too; with `keep_pickled`, the lessons'
+    pickles are kept for the workers that will render them (see `pickled_entry`)."""
     with build_thresholds():
-        return _load_course(root, overlay_folders, LessonCache(cache, code, submit))
+        return _load_course(root, overlay_folders,
+                            LessonCache(cache, code, submit, keep_pickled))
 
 
 def _load_course(

@@ -135,13 +135,24 @@ class _Reading:
     """A lesson not found in the cache: read on a worker process, or here."""
 
     def __init__(self, key: str, source: SourceFile):
-        self.key, self.source = key, source
+        self.key = key
+        self.source: SourceFile | None = source  # until it is read or sent
         self.future: Future[bytes] | None = None
         self.entry: Entry | None = None
 
     def read_here(self) -> Entry:
-        self.entry = self.entry or checked_entry(self.source)
+        if self.entry is None:
+            assert self.source is not None, "a lesson sent to a worker is read there"
+            self.entry, self.source = checked_entry(self.source), None
         return self.entry
+
+    def send(self, submit: Submit, folder: Path | None) -> bool:
+        """Give the lesson to a worker with room for it, if any."""
+        assert self.source is not None
+        self.future = submit(checked_entry_stored, self.source.detached(), folder, self.key)
+        if self.future is not None:
+            self.source = None
+        return self.future is not None
 
     def result(self) -> tuple[Entry, bytes | None]:
         """The entry, and its pickle when a worker read (and stored) it."""
@@ -152,11 +163,14 @@ class _Reading:
 
 
 class LessonCache:
-    def __init__(self, folder: Path | None, code: str = "", submit: Submit | None = None):
+    def __init__(self, folder: Path | None, code: str = "", submit: Submit | None = None,
+                 keep_pickled: bool = False):
         """`code`: the builders' code digest, part of every key (computed when not given);
-        `submit`: runs lessons not found on worker processes (else they are read here)."""
+        `submit`: runs lessons not found on worker processes (else they are read here);
+        `keep_pickled`: keep each lesson's pickle for `pickled_entry`."""
         self.folder = folder
         self.submit = submit
+        self.keep_pickled = keep_pickled
         self.used: dict[str, Entry | QuizEntry] = {}
         self.new: set[str] = set()
         self.waiting: deque[_Reading] = deque()  # not in the cache, not sent to a worker
@@ -195,13 +209,8 @@ class LessonCache:
 
     def _send(self) -> None:
         """Give waiting lessons to the workers that have room, first come first sent."""
-        while self.submit and self.waiting:
-            first = self.waiting[0]
-            future = self.submit(checked_entry_stored, first.source.detached(), self.folder,
-                                 first.key)
-            if future is None:
-                return
-            self.waiting.popleft().future = future
+        while self.submit and self.waiting and self.waiting[0].send(self.submit, self.folder):
+            self.waiting.popleft()
 
     def settle(self) -> None:
         """Read the lessons still waiting, here and on the workers: this process takes them
@@ -217,7 +226,7 @@ class LessonCache:
         diags.items += entry.reported
         if not entry.keepable:
             return entry.lesson
-        if data is not None and entry.lesson is not None:
+        if data is not None and entry.lesson is not None and self.keep_pickled:
             _came_pickled(entry.lesson, data)
         if entry.findings is not None and entry.figures is not None and entry.lesson is not None:
             from builders.quality.language_rules import remember
@@ -279,7 +288,7 @@ class LessonCache:
             entry = self.used[key]
             data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
             _store(self.folder, key, data)
-            if isinstance(entry, Entry) and entry.lesson is not None:
+            if isinstance(entry, Entry) and entry.lesson is not None and self.keep_pickled:
                 _came_pickled(entry.lesson, data)  # for the workers too
         try:
             for stale in self.folder.glob("*.pickle"):
