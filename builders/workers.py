@@ -32,7 +32,7 @@ from typing import Any
 from builders.collector import BUILD_THRESHOLDS
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
-from builders.load.lesson_cache import Entry, forget_pickled, pickled_entry
+from builders.load.source_cache import Entry, forget_pickled, pickled_entry
 from builders.model import Course, Lesson, Module
 from builders.quick_exit import flush_and_exit
 
@@ -73,7 +73,7 @@ def _outline(module: Module, keep_files: bool = False) -> Module:
 def pack_share(course: Course, owned: set[str]) -> tuple[bytes, list[bytes]]:
     """The course as one worker needs it: whole for the modules it owns, outlines elsewhere
     (titles, lessons and quizzes stay, so lists of the course read the same). The owned
-    lessons' Markdown goes lesson by lesson, as the lesson cache entries they came from when
+    lessons' Markdown goes lesson by lesson, as the build cache entries they came from when
     they came pickled (from a worker or the disk), else pickled here: one pickle of the whole
     graph keeps a memo of every token and takes several times longer."""
     outline = replace(

@@ -56,32 +56,32 @@ def test_a_worker_gets_its_modules_whole_and_outlines_of_the_others(shipped):
 def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tmp_path):
     """Lessons read on a worker or from the disk cache reach the rendering workers in the bytes
     they came in, not pickled again; any other lesson is pickled for them."""
-    from test_lesson_cache import _on_a_worker, _tokens
+    from test_source_cache import _on_a_worker, _tokens
 
-    import builders.load.lesson_cache as lesson_cache
+    import builders.load.source_cache as source_cache
 
     root = course_copy("full")
-    lesson_cache._memory.clear()
+    source_cache._memory.clear()
     course, _ = load_course(root, cache=tmp_path / "cache", submit=_on_a_worker,
                             keep_pickled=True)
     lessons = course.module("demo").lessons
-    came = [lesson_cache.pickled_entry(lesson) for lesson in lessons]
+    came = [source_cache.pickled_entry(lesson) for lesson in lessons]
     assert all(came)
     _, parts = pack_share(course, {"demo"})
     assert all(part is data for part, data in zip(parts, came, strict=True))
     share = unpack_share(*pack_share(course, {"demo"}), {"demo"})
     assert _tokens(share) == _tokens(course)
-    lesson_cache.forget_pickled()
+    source_cache.forget_pickled()
     _, parts = pack_share(course, {"demo"})
     assert all(part is not data for part, data in zip(parts, came, strict=True))
     assert _tokens(unpack_share(*pack_share(course, {"demo"}), {"demo"})) == _tokens(course)
     for cache in (tmp_path / "cache", tmp_path / "new"):  # from the disk; read here and stored
-        lesson_cache._memory.clear()
+        source_cache._memory.clear()
         course, _ = load_course(root, cache=cache, keep_pickled=True)
-        assert all(lesson_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
-    lesson_cache._memory.clear()
+        assert all(source_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
+    source_cache._memory.clear()
     course, _ = load_course(root, cache=tmp_path / "cache")  # --jobs 1: no worker to take them
-    assert not any(lesson_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
+    assert not any(source_cache.pickled_entry(lesson) for lesson in course.module("demo").lessons)
 
 
 def _course_job_after_handoff(course, name, monkeypatch, module, function):

@@ -18,7 +18,6 @@ from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
 from builders.load.lesson import LessonContext, split_front_matter
-from builders.load.lesson_cache import LessonCache, SourceFile, Submit
 from builders.load.overlay import (
     QUIZ_OPERATIONS,
     open_overlays,
@@ -28,6 +27,7 @@ from builders.load.overlay import (
     reorder_modules,
 )
 from builders.load.quiz import read_quiz
+from builders.load.source_cache import SourceCache, SourceFile, Submit
 from builders.load.yaml import YMap, load_yaml
 from builders.locales import use_course_strings
 from builders.model import (
@@ -56,7 +56,7 @@ class _Reader:
     """Reads the course's files through its overlays (see `layers.Tree`) and collects the line
     maps of adapted lessons."""
 
-    def __init__(self, tree: Tree, diags: Diagnostics, cache: LessonCache):
+    def __init__(self, tree: Tree, diags: Diagnostics, cache: SourceCache):
         self.tree, self.root, self.diags, self.cache = tree, tree.root, diags, cache
         self.line_maps: dict[str, list[tuple[str, int]]] = {}
 
@@ -103,11 +103,11 @@ def load_course(
     pickles are kept for the workers that will render them (see `pickled_entry`)."""
     with build_thresholds():
         return _load_course(root, overlay_folders,
-                            LessonCache(cache, code, submit, keep_pickled))
+                            SourceCache(cache, code, submit, keep_pickled))
 
 
 def _load_course(
-    root: Path, overlay_folders: Sequence[Path], cache: LessonCache
+    root: Path, overlay_folders: Sequence[Path], cache: SourceCache
 ) -> tuple[Course, list[Diagnostic]]:
     root = root.resolve()
     diags = Diagnostics()

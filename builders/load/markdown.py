@@ -111,7 +111,7 @@ _TOKEN_FIELDS = tuple(field.name for field in dataclasses.fields(Token))
 
 def _pickle_token(token: Token) -> tuple[type[Token], tuple[object, ...]]:
     """Tokens pickled as constructor calls: a quarter faster to write and read back than the
-    default for slotted dataclasses (the worker processes and the lesson cache both pickle)."""
+    default for slotted dataclasses (the worker processes and the build cache both pickle)."""
     return Token, tuple(getattr(token, name) for name in _TOKEN_FIELDS)
 
 

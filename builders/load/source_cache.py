@@ -162,7 +162,10 @@ class _Reading:
         return self.read_here(), None
 
 
-class LessonCache:
+class SourceCache:
+    """The lessons and quizzes of one run of the loader: from memory, the cache folder, the
+    workers or read here."""
+
     def __init__(self, folder: Path | None, code: str = "", submit: Submit | None = None,
                  keep_pickled: bool = False):
         """`code`: the builders' code digest, part of every key (computed when not given);

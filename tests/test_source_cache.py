@@ -3,7 +3,7 @@ lesson changed parses only that lesson, and replays what the others reported."""
 
 from __future__ import annotations
 
-import builders.load.lesson_cache as lesson_cache
+import builders.load.source_cache as source_cache
 from builders.load import load_course
 from builders.pipeline import build
 
@@ -15,12 +15,12 @@ def _stored(cache) -> dict:
     """The cache's entry files, each with the path of the lesson or quiz it holds."""
     found = {}
     for path in cache.glob("*.pickle"):
-        entry = lesson_cache.pickle.loads(path.read_bytes())
+        entry = source_cache.pickle.loads(path.read_bytes())
         found[path] = entry.quiz.path if hasattr(entry, "quiz") else entry.lesson.path
     return found
 
 
-def _counting(monkeypatch, module=lesson_cache, reader="read_lesson") -> list[str]:
+def _counting(monkeypatch, module=source_cache, reader="read_lesson") -> list[str]:
     """The paths the reader function of `module` is called for (its second argument)."""
     parsed: list[str] = []
     real = getattr(module, reader)
@@ -30,7 +30,7 @@ def _counting(monkeypatch, module=lesson_cache, reader="read_lesson") -> list[st
         return real(text, path, *args)
 
     monkeypatch.setattr(module, reader, counted)
-    monkeypatch.setattr(lesson_cache, "_memory", {})  # as in a new process
+    monkeypatch.setattr(source_cache, "_memory", {})  # as in a new process
     return parsed
 
 
@@ -43,7 +43,7 @@ def test_a_rebuild_parses_only_the_changed_lesson(course_copy, monkeypatch):
     lesson = root / "modules/demo/secondary.en.md"
     lesson.write_text(lesson.read_text().replace("act together", "work together"))
     parsed.clear()
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     build(root, out, ["html"], workers=1)
     assert parsed == ["modules/demo/secondary.en.md"]
     assert "work together" in (out / "html/en/secondary/demo.html").read_text()
@@ -58,7 +58,7 @@ def test_cached_lessons_report_what_they_reported(course_copy, monkeypatch, tmp_
     _, first = load_course(root, cache=cache)
     assert parsed and any(d.code == "a11y.link-text" for d in first)
     parsed.clear()
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     _, again = load_course(root, cache=cache)
     assert parsed == []
     assert [str(d) for d in again] == [str(d) for d in first]
@@ -74,7 +74,7 @@ def test_an_unreadable_cache_entry_is_parsed_again(course_copy, monkeypatch, tmp
     lesson = next(p for p, path in entries.items() if path.endswith(".md"))
     lesson.write_bytes(b"not a pickle")
     parsed.clear()
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     load_course(root, cache=cache)
     assert len(parsed) == 1
     assert sorted(_stored(cache).values()) == STORED
@@ -84,7 +84,7 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(course_copy, monkeypa
     root = course_copy("full")
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     course, _ = load_course(root, cache=blocked / "lessons")
     assert course.module("demo").lessons
 
@@ -123,7 +123,7 @@ def test_lessons_read_on_workers_are_those_read_here(course_copy, monkeypatch, t
     root = course_copy("full")
     lesson = root / "modules/demo/secondary.fr.md"
     lesson.write_text(lesson.read_text() + "\n[ici](https://www.unodc.org/)\n")
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     here, found_here = load_course(root)
     parsed = _counting(monkeypatch)
     cache = tmp_path / "cache"
@@ -135,7 +135,7 @@ def test_lessons_read_on_workers_are_those_read_here(course_copy, monkeypatch, t
     assert any(d.code == "a11y.link-text" for d in found_there)
     assert sorted(_stored(cache).values()) == STORED  # lessons stored by the worker
     parsed.clear()
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     load_course(root, cache=cache)
     assert parsed == []
 
@@ -164,7 +164,7 @@ def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkey
     root = course_copy("full")
     lesson = root / "modules/demo/secondary.en.md"
     lesson.write_text(lesson.read_text() + "\nSee [§999].\n")
-    monkeypatch.setattr(lesson_cache, "_memory", {})
+    monkeypatch.setattr(source_cache, "_memory", {})
     cache = tmp_path / "cache"
     with pytest.raises(CourseError) as raised:
         load_course(root, cache=cache, submit=_on_a_worker)
@@ -186,7 +186,7 @@ def test_quizzes_come_from_the_cache_with_what_they_reported(course_copy, monkey
     cache = tmp_path / "cache"
 
     def load_in_a_new_process():
-        monkeypatch.setattr(lesson_cache, "_memory", {})
+        monkeypatch.setattr(source_cache, "_memory", {})
         monkeypatch.setattr(course_rules, "_QUIZ_FOUND", {})
         read.clear()
         return load_course(root, cache=cache)
