@@ -199,17 +199,17 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                 )
             for lang, value in text.pairs:
                 found = [
-                    (_search(age[lang], value), "safety.age-term", "is not for this audience")
+                    (_search(age[lang], value), "safety.age-term", " is not for this audience")
                 ]
                 any_term, rules = terms[lang] or (None, ())
                 if any_term is not None and any_term.search(value):
                     found += [
-                        (pattern.search(value), "term.preferred", f"write '{prefer}'")
+                        (pattern.search(value), "term.preferred", f": write '{prefer}'")
                         for pattern, prefer in rules
                     ]
                 if blaming[lang] and not _statement_to_reject(question, name):
                     found += [
-                        (m, "safety.victim-blaming", "blames the person harmed")
+                        (m, "safety.victim-blaming", " blames the person harmed")
                         for m in blaming_phrases(value, lang)
                     ]
                 for match, rule, what in found:
@@ -217,7 +217,7 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                         yield Diagnostic(
                             "warning",
                             rule,
-                            f"question '{question.id}' ({lang}): '{match[0]}' {what}",
+                            f"question '{question.id}' ({lang}): '{match[0]}'{what}",
                             question.loc,
                         )
 
