@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -162,11 +163,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> NoReturn:
-    """The `e4j` command: `main()`, then exit without freeing the course object by object
-    (seconds for a large course); the exit functions still run."""
-    from builders.quick_exit import quick_exit
+    """The `e4j` command: `main()`. After a successful run, which has shut its worker pools down
+    and waited for them, it exits without freeing the course object by object (seconds for a
+    large course). After a failure, worker pools may have been stopped without waiting (to
+    report at once), so the interpreter's own exit winds them up."""
+    code = main()
+    if code == EXIT_OK:
+        from builders.quick_exit import quick_exit
 
-    quick_exit(main())
+        quick_exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

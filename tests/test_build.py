@@ -170,7 +170,8 @@ def test_learner_pages_stay_light(built):
 
 def test_the_e4j_command_prints_everything_and_keeps_its_exit_code(course_copy, tmp_path):
     """`python -m builders` (as the installed `e4j`) ends without tearing its objects down one
-    by one: what it printed still arrives whole, and the exit code is kept."""
+    by one after a successful run: what it printed still arrives whole, and the exit code is
+    kept. A first build that fails while its workers start winds them up and ends at once."""
     import subprocess
     import sys
 
@@ -178,14 +179,20 @@ def test_the_e4j_command_prints_everything_and_keeps_its_exit_code(course_copy, 
 
     def e4j(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "builders", *args], capture_output=True,
-                              text=True, cwd=PROJECT, timeout=300,
+                              text=True, cwd=PROJECT, timeout=120,
                               env={**os.environ, "COLUMNS": "200"})
 
     bad = e4j("--root", str(tmp_path / "nowhere"), "check")
     assert bad.returncode == 1
     assert bad.stderr.endswith("1 error(s), 0 warning(s)\n")
-    built = e4j("--root", str(course_copy("full")), "build", "--format", "gift",
-                "--out", str(tmp_path / "out"))
+    root = course_copy("full")
+    built = e4j("--root", str(root), "build", "--format", "gift", "--out", str(tmp_path / "out"))
     assert built.returncode == 0, built.stderr
     assert f"Open {tmp_path / 'out' / 'index.html'}" in built.stdout
     assert (tmp_path / "out" / "gift").is_dir()
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text() + "\nSee [§999].\n")
+    failed = e4j("--root", str(root), "build", "--out", str(tmp_path / "failed"))
+    assert failed.returncode == 1
+    assert "error[cite.unknown-paragraph]" in failed.stderr
+    assert "Traceback" not in failed.stderr
