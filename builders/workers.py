@@ -13,6 +13,9 @@ comes, from what the workers handed over, so nothing is rendered twice. The pare
 job's files in plan order, so the output does not depend on which process ran what.
 
 A format with only a few jobs to build (an incremental build) renders in this process on threads.
+
+On a cold build the workers start before the course is loaded, and parse and check lessons for
+the loader meanwhile (`submitter`); the lessons then come back to them in the same bytes.
 """
 
 from __future__ import annotations
