@@ -19,19 +19,18 @@ def write_exports_index(course: Course, out: Path) -> None:
         folder = out / name
         if not folder.is_dir():
             continue
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        sizes = {
+            p.relative_to(folder).as_posix(): p.stat().st_size
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
         listed = [
-            {"path": f"{name}/{p.relative_to(folder).as_posix()}", "size": p.stat().st_size}
-            for p in files
-            if not p.relative_to(folder).as_posix().startswith(HIDDEN_PREFIXES)
+            {"path": f"{name}/{rel}", "size": size}
+            for rel, size in sizes.items()
+            if not rel.startswith(HIDDEN_PREFIXES)
         ]
         sections.append(
-            {
-                "name": name,
-                "files": listed,
-                "count": len(files),
-                "total": sum(p.stat().st_size for p in files),
-            }
+            {"name": name, "files": listed, "count": len(sizes), "total": sum(sizes.values())}
         )
     lang = course.languages[0]
     html = (
