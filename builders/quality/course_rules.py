@@ -11,7 +11,7 @@ from builders.model import Course, Lesson, Localized, Module, Question, Quiz
 from builders.quality.wordlists import (
     blaming_phrases,
     may_occur,
-    phrase_pattern,
+    pattern_if_present,
     phrases_for,
     terminology,
     text_words,
@@ -182,10 +182,9 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
         words = text_words("\n".join(value for question in quiz.questions
                                      for _, text in question.texts()
                                      for code, value in text.pairs if code == lang))
-        phrases = phrases_for("age", quiz.audience, lang)
-        age[lang] = phrase_pattern(phrases) if may_occur(phrases, words) else None
+        age[lang] = pattern_if_present(phrases_for("age", quiz.audience, lang), words)
         every_term, rules = terminology(lang)
-        terms[lang] = (phrase_pattern(every_term), rules) if may_occur(every_term, words) else None
+        terms[lang] = (pattern_if_present(every_term, words), rules)
         blaming[lang] = may_occur(phrases_for("victim_blaming", lang), words)
     for question in quiz.questions:
         for name, text in question.texts():
@@ -201,7 +200,7 @@ def _quiz_language(quiz: Quiz, languages: tuple[str, ...]) -> Iterator[Diagnosti
                 found = [
                     (_search(age[lang], value), "safety.age-term", " is not for this audience")
                 ]
-                any_term, rules = terms[lang] or (None, ())
+                any_term, rules = terms[lang]
                 if any_term is not None and any_term.search(value):
                     found += [
                         (pattern.search(value), "term.preferred", f": write '{prefer}'")

@@ -20,6 +20,7 @@ from builders.quality.wordlists import (
     TextWords,
     blaming_phrases,
     may_occur,
+    pattern_if_present,
     phrase_pattern,
     phrases_for,
     terminology,
@@ -59,8 +60,11 @@ def lesson_findings(lesson: Lesson) -> list[Diagnostic]:
         return _FOUND[key]
     learner = list(text_blocks(lesson, keep_terms=True))
     everything = list(text_blocks(lesson, teacher=True, keep_terms=True))
-    findings = [*_reading_level(lesson), *_age_safety(lesson, learner),
-                *_phrases(lesson, everything), *_link_text(lesson), *_tables(lesson)]
+    # The words of all the text, learner's and teacher's: the quick first test of both checks
+    # below (more words can only make it say yes wrongly, never no).
+    words = text_words("\n".join(b.text for b in everything))
+    findings = [*_reading_level(lesson), *_age_safety(lesson, learner, words),
+                *_phrases(lesson, everything, words), *_link_text(lesson), *_tables(lesson)]
     return keep(_FOUND, key, findings, MEMO_LIMIT)
 
 
@@ -124,14 +128,10 @@ def _reading_level(lesson: Lesson) -> Iterator[Diagnostic]:
         )
 
 
-def _words(blocks: list[Block]) -> TextWords:
-    return text_words("\n".join(b.text for b in blocks))
-
-
-def _age_safety(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
-    phrases = phrases_for("age", lesson.audience, lesson.lang)
-    avoid = phrase_pattern(phrases)
-    if avoid and may_occur(phrases, _words(blocks)):
+def _age_safety(lesson: Lesson, blocks: list[Block], words: TextWords
+                ) -> Iterator[Diagnostic]:
+    avoid = pattern_if_present(phrases_for("age", lesson.audience, lesson.lang), words)
+    if avoid:
         for block in blocks:
             for match in avoid.finditer(block.text):
                 line, col = block.locate(phrase_pattern((match[0],)) or avoid)
@@ -165,13 +165,11 @@ def _age_safety(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
         )
 
 
-def _phrases(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
+def _phrases(lesson: Lesson, blocks: list[Block], words: TextWords) -> Iterator[Diagnostic]:
     every_term, rules = terminology(lesson.lang)
-    words = _words(blocks)
     blaming = may_occur(phrases_for("victim_blaming", lesson.lang), words)
-    terms = may_occur(every_term, words)
-    any_term = phrase_pattern(every_term)
-    for block in blocks if blaming or terms else ():
+    any_term = pattern_if_present(every_term, words)
+    for block in blocks if blaming or any_term else ():
         for match in blaming_phrases(block.text, lesson.lang) if blaming else ():
             line, col = block.locate(re.compile(re.escape(match[0])))
             yield Diagnostic(
@@ -182,7 +180,7 @@ def _phrases(lesson: Lesson, blocks: list[Block]) -> Iterator[Diagnostic]:
                 "describe the circumstances and the people who exploit, not the person's "
                 "choices or character",
             )
-        if not terms or any_term is None or not any_term.search(block.text):
+        if any_term is None or not any_term.search(block.text):
             continue
         for pattern, prefer in rules:
             for match in pattern.finditer(block.text):

@@ -103,6 +103,12 @@ def may_occur(phrases: tuple[str, ...], words: TextWords) -> bool:
     return needs is None or any(need.met_by(words) for need in needs)
 
 
+def pattern_if_present(phrases: tuple[str, ...], words: TextWords) -> re.Pattern[str] | None:
+    """`phrase_pattern(phrases)` when one of them may occur in a text with these `text_words`,
+    else None: there is nothing to search for."""
+    return phrase_pattern(phrases) if may_occur(phrases, words) else None
+
+
 CLAUSE_START = re.compile(r"[.!?;:]\s")
 
 
