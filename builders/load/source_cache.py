@@ -38,6 +38,11 @@ T = TypeVar("T")
 Submit = Callable[..., "Future[Any] | None"]
 
 
+def _no_errors(reported: list[Diagnostic]) -> bool:
+    """Whether a file was read without errors: one with errors is read again next time."""
+    return not any(d.level == "error" for d in reported)
+
+
 @dataclass
 class Entry:
     lesson: Lesson | None
@@ -47,8 +52,7 @@ class Entry:
 
     @property
     def keepable(self) -> bool:
-        """A lesson read without errors; one with errors is read again next time."""
-        return self.lesson is not None and not any(d.level == "error" for d in self.reported)
+        return self.lesson is not None and _no_errors(self.reported)
 
 
 @dataclass
@@ -254,7 +258,7 @@ class SourceCache:
             before = len(diags.items)
             quiz = read()
             reported = diags.items[before:]
-            if quiz is None or any(d.level == "error" for d in reported):
+            if quiz is None or not _no_errors(reported):
                 return quiz
             entry = QuizEntry(quiz, reported, source.ctx.languages)
             self.new.add(key)

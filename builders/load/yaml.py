@@ -81,8 +81,7 @@ def _convert(node: Any, loader: Any, path: str, off: int, diags: Diagnostics) ->
         result.key_locs = {}
         result.value_locs = {}
         for key_node, value_node in node.value:
-            key = (key_node.value if key_node.tag == STR_TAG and key_node.id == "scalar"
-                   else _convert(key_node, loader, path, off, diags))
+            key = _convert(key_node, loader, path, off, diags)
             key_loc = _loc(path, key_node.start_mark, off)
             if isinstance(key, (dict, list)):
                 diags.error("yaml.key", "a mapping key must be a plain value", key_loc)
