@@ -36,6 +36,8 @@ class Builder:
     def __init__(self, **options: str) -> None:
         """Options a format understands (e.g. paper="letter" for PDFs); others are ignored."""
         self.options = options
+        # What this format's jobs made that its course-wide jobs reuse (see `handoff`).
+        self.handed: dict[Any, Any] = {}
 
     def plan(self, course: Course) -> list[Job]:
         raise NotImplementedError
@@ -51,10 +53,12 @@ class Builder:
         """What the jobs rendered in this process since the last call made that this format's
         course-wide jobs reuse (e.g. lesson pages); a worker process sends it to the parent,
         where course-wide jobs render, and forgets it."""
-        return {}
+        handed, self.handed = self.handed, {}
+        return handed
 
     def receive(self, parts: dict[Any, Any]) -> None:
         """Keep what a worker's jobs handed over (see `handoff`) for the course-wide jobs."""
+        self.handed |= parts
 
     def warnings(self, course: Course) -> list[Diagnostic]:
         """What this format cannot carry of the course (shown after a build; never fatal)."""

@@ -58,18 +58,7 @@ def quizzes_of(course: Course, scope: str, audience: str) -> list[Quiz]:
 class MoodleXmlBuilder(Builder):
     name = "moodle_xml"
     description = "Moodle XML question banks (every question type, feedback and images kept)"
-    hands_over = True
-
-    def __init__(self, **options: str) -> None:
-        super().__init__(**options)
-        self._questions: dict = {}  # rendered questions, shared by the files of one build
-
-    def handoff(self) -> dict:
-        questions, self._questions = self._questions, {}
-        return questions
-
-    def receive(self, parts: dict) -> None:
-        self._questions |= parts
+    hands_over = True  # `handed`: rendered questions, shared by the files of one build
 
     def plan(self, course: Course) -> list[Job]:
         return bank_jobs(course, multilingual=True)
@@ -91,4 +80,4 @@ class MoodleXmlBuilder(Builder):
             return f"E4J – {title} – {ui('audience.' + audience)}{suffix}"
 
         name = f"{lang}/e4j-{scope}-{audience}-{lang}.xml"
-        return {name: quiz_document(entries, ui, info, self._questions)}
+        return {name: quiz_document(entries, ui, info, self.handed)}

@@ -10,7 +10,6 @@ from builders.package import zip_bytes
 from builders.scorm.content import (
     Metadata,
     PackageContent,
-    PageKey,
     package_content,
     package_metadata,
     page_key,
@@ -26,20 +25,10 @@ def package_name(scope: str, audience: str, lang: str, fmt: str) -> str:
 
 class ScormBuilder(Builder):
     scorm: ClassVar[str]
+    # `handed`: the page of a one-lesson package waits there for the course package of its
+    # edition, which holds the same page: rendered once, and no longer kept once that one takes
+    # it.
     hands_over = True
-
-    def __init__(self, **options: str) -> None:
-        super().__init__(**options)
-        # The page of a one-lesson package waits here for the course package of its edition,
-        # which holds the same page: rendered once, and no longer kept once that one takes it.
-        self.waiting_pages: dict[PageKey, bytes] = {}
-
-    def handoff(self) -> dict[PageKey, bytes]:
-        pages, self.waiting_pages = self.waiting_pages, {}
-        return pages
-
-    def receive(self, parts: dict[PageKey, bytes]) -> None:
-        self.waiting_pages |= parts
 
     def manifest(self, meta: Metadata, content: PackageContent, title: str) -> bytes:
         raise NotImplementedError
@@ -66,11 +55,11 @@ class ScormBuilder(Builder):
         identifier = f"E4J-{scope}-{audience}-{lang}-{self.name}"
         meta = package_metadata(course, pairs, identifier, whole_course=scope == COURSE)
         if scope == COURSE:
-            content = package_content(course, pairs, self.scorm, self.waiting_pages)
+            content = package_content(course, pairs, self.scorm, self.handed)
         else:
             content = package_content(course, pairs, self.scorm)
             for module, lesson in pairs:
-                self.waiting_pages[page_key(course, module, lesson)] = content.files[
+                self.handed[page_key(course, module, lesson)] = content.files[
                     f"{module.id}/index.html"
                 ]
         files = dict(content.files)
