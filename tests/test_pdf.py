@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pypdf
 import pytest
@@ -150,6 +151,22 @@ def test_typst_code_in_sources_is_only_text(course_copy):
     text = text_of(builder.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"])
     assert '#read("/etc/passwd")' in text and "root:" not in text
     assert '#panic("boom") ] [ $x$ // not a comment' in text
+
+
+def test_running_text_keeps_words_whole(course_copy):
+    """Ragged-right text is not hyphenated: a PDF reader finds and copies every word whole, and
+    young readers never meet half a word at a line end."""
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.en.md"
+    long_words = " ".join(["Internationally, responsibilities, accountability, intergovernmental"
+                           " understanding, discrimination and unaccompanied children."] * 12)
+    lesson.write_text(lesson.read_text().replace("Sort the cards into four piles.", long_words))
+    course, _ = load_course(root)
+    builder = get_builder("pdf")
+    job = next(j for j in builder.plan(course) if j.lang == "en")
+    text = text_of(builder.render(course, job)["en/secondary/e4j-demo-secondary-en-handout.pdf"])
+    assert " ".join(text.split()).count("intergovernmental understanding") == 12
+    assert not re.search(r"[a-z]-\n[a-z]", text)
 
 
 def test_typst_strings_and_french_spacing():
