@@ -99,7 +99,7 @@ def test_a_pickled_lesson_is_the_same_lesson():
         assert pickle.loads(pickle.dumps(lesson)) == lesson
 
 
-SENT: list[str] = []  # the lessons given to `_on_a_worker`
+SENT: list[str] = []  # the lessons and quizzes given to `_on_a_worker`
 
 
 def _on_a_worker(function, *arguments):
@@ -108,7 +108,7 @@ def _on_a_worker(function, *arguments):
     import pickle
     from concurrent.futures import Future
 
-    SENT.append(arguments[0].path)
+    SENT.append(arguments[1].path)  # checked_and_stored(check, source, folder, key)
     future: Future = Future()
     future.set_result(pickle.loads(pickle.dumps(function(*pickle.loads(pickle.dumps(arguments))))))
     return future
@@ -119,25 +119,35 @@ def _tokens(course):
             for module in course.modules for lesson in module.lessons}
 
 
-def test_lessons_read_on_workers_are_those_read_here(course_copy, monkeypatch, tmp_path):
+def test_lessons_and_quizzes_read_on_workers_are_those_read_here(course_copy, monkeypatch,
+                                                                  tmp_path):
+    import builders.quality.course_rules as course_rules
+
     root = course_copy("full")
     lesson = root / "modules/demo/secondary.fr.md"
     lesson.write_text(lesson.read_text() + "\n[ici](https://www.unodc.org/)\n")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text().replace("Which factor is **global**?",
+                                             "Which factor is global for illegal migrants?"))
     monkeypatch.setattr(source_cache, "_memory", {})
     here, found_here = load_course(root)
     parsed = _counting(monkeypatch)
+    read = _counting(monkeypatch, reader="read_quiz_text")
+    monkeypatch.setattr(course_rules, "_QUIZ_FOUND", {})  # found on the worker, not here
     cache = tmp_path / "cache"
     SENT.clear()
     there, found_there = load_course(root, cache=cache, submit=_on_a_worker)
-    assert parsed == SENT and len(SENT) == 2  # every lesson went to the worker
+    assert sorted(parsed + read) == sorted(SENT) == STORED  # everything went to the worker
     assert there == here and _tokens(there) == _tokens(here)
     assert [str(d) for d in found_there] == [str(d) for d in found_here]
     assert any(d.code == "a11y.link-text" for d in found_there)
-    assert sorted(_stored(cache).values()) == STORED  # lessons stored by the worker
+    assert any(d.code == "term.preferred" and "quizzes/" in str(d) for d in found_there)
+    assert sorted(_stored(cache).values()) == STORED  # stored by the worker
     parsed.clear()
+    read.clear()
     monkeypatch.setattr(source_cache, "_memory", {})
     load_course(root, cache=cache)
-    assert parsed == []
+    assert parsed == read == []
 
 
 def test_lessons_no_worker_has_room_for_are_read_here(course_copy, monkeypatch, tmp_path):
@@ -151,12 +161,12 @@ def test_lessons_no_worker_has_room_for_are_read_here(course_copy, monkeypatch, 
     cache = tmp_path / "cache"
     course, _ = load_course(root, cache=cache, submit=room_for_one)
     assert SENT == ["modules/demo/secondary.en.md"]  # the first to come
-    assert parsed == [*SENT, "modules/demo/secondary.fr.md"]  # the other read here
+    assert parsed == [*SENT, "modules/demo/secondary.fr.md"]  # the others read here
     assert len(course.module("demo").lessons) == 2
     assert sorted(_stored(cache).values()) == STORED  # one lesson stored by the worker
 
 
-def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkeypatch, tmp_path):
+def test_files_with_errors_read_on_a_worker_are_not_stored(course_copy, monkeypatch, tmp_path):
     import pytest
 
     from builders.diagnostics import CourseError
@@ -169,20 +179,28 @@ def test_a_lesson_with_errors_read_on_a_worker_is_not_stored(course_copy, monkey
     with pytest.raises(CourseError) as raised:
         load_course(root, cache=cache, submit=_on_a_worker)
     assert any("999" in str(d) for d in raised.value.diagnostics)
-    assert sorted(_stored(cache).values()) == ["modules/demo/secondary.fr.md"]
+    assert sorted(_stored(cache).values()) == ["modules/demo/secondary.fr.md",
+                                               "quizzes/demo/secondary.yaml"]
+    before = set(_stored(cache))
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text().replace('paragraphs: ["8"]', 'paragraphs: ["998"]'))
+    monkeypatch.setattr(source_cache, "_memory", {})
+    with pytest.raises(CourseError) as raised:
+        load_course(root, cache=cache, submit=_on_a_worker)
+    assert any("998" in str(d) and "quizzes/" in str(d) for d in raised.value.diagnostics)
+    assert set(_stored(cache)) == before  # the quiz with an error was not stored
 
 
 def test_quizzes_come_from_the_cache_with_what_they_reported(course_copy, monkeypatch, tmp_path):
     """A quiz unchanged since the last run is not read again, and reports the same: what the
     loader and the rules on its words found."""
-    import builders.load.course as course_loader
     import builders.quality.course_rules as course_rules
 
     root = course_copy("full")
     quiz = root / "quizzes/demo/secondary.yaml"
     quiz.write_text(quiz.read_text().replace("Which factor is **global**?",
                                              "Which factor is global for illegal migrants?"))
-    read = _counting(monkeypatch, course_loader, "read_quiz")
+    read = _counting(monkeypatch, reader="read_quiz_text")
     cache = tmp_path / "cache"
 
     def load_in_a_new_process():

@@ -13,7 +13,7 @@ from pathlib import Path
 from builders.collector import build_thresholds
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
 from builders.load.config import LOCAL_KEY, LocalConfig, read_config
-from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map
+from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map, read_mapping
 from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
@@ -28,7 +28,7 @@ from builders.load.overlay import (
 )
 from builders.load.quiz import read_quiz
 from builders.load.source_cache import SourceCache, SourceFile, Submit
-from builders.load.yaml import YMap, load_yaml
+from builders.load.yaml import YMap
 from builders.locales import use_course_strings
 from builders.model import (
     AUDIENCES,
@@ -74,13 +74,9 @@ class _Reader:
             if read is None:
                 continue
             digests.append(read[1])
-            data = load_yaml(read[0], layer.shown, self.diags)
+            data = read_mapping(read[0], layer.shown, self.diags)
             if data is None:
-                if not any(d.loc.path == layer.shown for d in self.diags.errors):
-                    self.diags.error("source.empty", f"{layer.shown} is empty",
-                                     SourceLoc(layer.shown))
                 continue
-            data = as_map(data, SourceLoc(layer.shown), layer.shown, self.diags)
             merged = data if merged is None or data is None else merge_yaml(merged, data,
                                                                                self.diags)
         return merged, digest_bytes("".join(digests).encode()) if len(digests) > 1 else (
@@ -472,7 +468,7 @@ def _read_module(
         source = SourceFile(text, lesson_rel, lesson_digest, name, match["audience"],
                               match["lang"], ctx)
         lessons.append(reader.cache.lesson(source, diags))
-    quizzes = []
+    quizzes: list[Callable[[], Quiz | None]] = []
     for file_name in reader.tree.names(f"quizzes/{name}", "*.yaml"):
         audience = file_name.removesuffix(".yaml")
         layers = reader.tree.layers(f"quizzes/{name}/{file_name}")
@@ -485,16 +481,11 @@ def _read_module(
                 did_you_mean(audience, audiences),
             )
             continue
-        read_file = partial(_read_quiz_file, reader, layers, name, audience, ctx)
-        if len(layers) > 1:  # adapted by an overlay: read again each time
-            quiz = read_file()
+        if len(layers) > 1 or layers[0].overlay:  # adapted or added by an overlay: read again
+            quizzes.append(partial(_read_quiz_file, reader, layers, name, audience, ctx))
         elif (found := read_text(layers[0], diags)) is not None:
             source = SourceFile(found[0], quiz_rel, found[1], name, audience, "", ctx)
-            quiz = reader.cache.quiz(source, diags, read_file)
-        else:
-            continue
-        if quiz is not None:
-            quizzes.append(quiz)
+            quizzes.append(reader.cache.quiz(source, diags))
     module = Module(
         id=name,
         version=fields.text("version", "1.0.0"),
@@ -507,7 +498,7 @@ def _read_module(
         audiences=audiences,
         order=fields.integer("order", default=100),
         lessons=(),
-        quizzes=tuple(quizzes),
+        quizzes=(),
         assets=tuple(assets),
         path=path,
         digest="",
@@ -517,9 +508,10 @@ def _read_module(
 
     def finish() -> Module:
         read = tuple(lesson for get in lessons if (lesson := get()) is not None)
-        parts = [digest, *(x.digest for x in read), *(q.digest for q in quizzes),
+        tests = tuple(quiz for get in quizzes if (quiz := get()) is not None)
+        parts = [digest, *(x.digest for x in read), *(q.digest for q in tests),
                  *(a.digest for a in assets)]
-        return replace(module, lessons=read,
+        return replace(module, lessons=read, quizzes=tests,
                        digest=hashlib.sha256("".join(parts).encode()).hexdigest()[:20])
 
     return finish

@@ -8,10 +8,20 @@ from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.keys import WAIVER_KEYS, names
-from builders.load.yaml import YMap, YSeq
+from builders.load.yaml import YMap, YSeq, load_yaml
 from builders.model import Localized, Waiver
 
 PARAGRAPH_ID = re.compile(r"^[1-9][0-9]*(\([a-z]\))?$")
+
+
+def read_mapping(text: str, shown: str, diags: Diagnostics) -> YMap | None:
+    """A YAML file's text as a mapping, or None with a diagnostic (syntax, empty, not a map)."""
+    data = load_yaml(text, shown, diags)
+    if data is None:
+        if not any(d.loc.path == shown for d in diags.errors):
+            diags.error("source.empty", f"{shown} is empty", SourceLoc(shown))
+        return None
+    return as_map(data, SourceLoc(shown), shown, diags)
 
 
 def as_map(value: Any, loc: SourceLoc, what: str, diags: Diagnostics) -> YMap | None:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
-from builders.load.fields import FieldReader, as_map, read_waivers
+from builders.load.fields import FieldReader, as_map, read_mapping, read_waivers
 from builders.load.keys import (
     COMMON_KEYS,
     OPTION_KEYS,
@@ -35,6 +35,14 @@ BY_TYPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     kind: (names(keys, required=True), names(keys, required=False))
     for kind, keys in TYPE_KEYS.items()
 }
+
+
+def read_quiz_text(
+    text: str, path: str, digest: str, module_id: str, audience: str, ctx: LessonContext
+) -> Quiz | None:
+    """Read and check one quiz file's text (no overlay adapts it)."""
+    data = read_mapping(text, path, ctx.diags)
+    return None if data is None else read_quiz(data, path, digest, module_id, audience, ctx)
 
 
 def read_quiz(

@@ -1,12 +1,12 @@
 """Lessons and quizzes read and checked by an earlier run, so a rebuild after editing one lesson
 reads and checks only that one; and, on a cold build, lessons parsed and checked on the worker
-processes while this one reads the rest of the course.
+processes while this one reads the rest of the course (quizzes too).
 
 An entry holds the parsed lesson (or quiz), what the loader reported about it and what the
 quality gate's rules on words found in it (with a lesson's readability figures). It is found by
 a digest of everything those depend on: the file's text, path, module, audience and language,
 the paragraph, glossary and file names it is checked against, and the code of the builders. A
-quiz adapted by an overlay is read again each time. Entries live in memory (the
+quiz adapted or added by an overlay is read again each time. Entries live in memory (the
 preview server's rebuilds) and, for a build, as files in the exports' cache folder; an entry that
 cannot be read is simply parsed again. Entries not used by a run are removed after it.
 """
@@ -20,10 +20,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from builders.diagnostics import Diagnostic, Diagnostics
 from builders.load.lesson import LessonContext, read_lesson
+from builders.load.quiz import read_quiz_text
 from builders.memo import keep
 from builders.model import Lesson, Quiz
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from builders.quality.readability import Readability
 
 MEMORY_LIMIT = 5_000
-T = TypeVar("T")
 
 # Runs a function on a worker process, submit(function, *arguments), or returns None when no
 # worker has room for it.
@@ -57,10 +57,17 @@ class Entry:
 
 @dataclass
 class QuizEntry:
-    quiz: Quiz
+    quiz: Quiz | None
     reported: list[Diagnostic]  # by the loader while reading it
     languages: tuple[str, ...]  # of the course, which the rules on its words look at
     findings: list[Diagnostic] | None = None  # by the quality gate's rules on its words
+
+    @property
+    def keepable(self) -> bool:
+        return self.quiz is not None and _no_errors(self.reported)
+
+
+E = TypeVar("E", Entry, QuizEntry)
 
 
 @dataclass(frozen=True)
@@ -95,10 +102,24 @@ def checked_entry(source: SourceFile) -> Entry:
     return entry
 
 
-def checked_entry_stored(source: SourceFile, folder: Path | None, key: str) -> bytes:
-    """`checked_entry` on a worker process: the entry pickled, and stored in `folder` when it
+def checked_quiz(source: SourceFile) -> QuizEntry:
+    """Read and check one quiz: what the loader reports, and what the rules on its words find."""
+    found = Diagnostics()
+    quiz = read_quiz_text(source.text, source.path, source.digest, source.module,
+                          source.audience, replace(source.ctx, diags=found))
+    entry = QuizEntry(quiz, found.items, source.ctx.languages)
+    if entry.keepable and quiz is not None:
+        from builders.quality.course_rules import quiz_findings
+
+        entry.findings = quiz_findings(quiz, entry.languages)
+    return entry
+
+
+def checked_and_stored(check: Callable[[SourceFile], Entry | QuizEntry], source: SourceFile,
+                       folder: Path | None, key: str) -> bytes:
+    """`check(source)` on a worker process: the entry pickled, and stored in `folder` when it
     can be kept."""
-    entry = checked_entry(source)
+    entry = check(source)
     data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     if folder is not None and entry.keepable:
         _store(folder, key, data)
@@ -135,30 +156,32 @@ def forget_pickled() -> None:
     _pickled.clear()
 
 
-class _Reading:
-    """A lesson not found in the cache: read on a worker process, or here."""
+class _Reading(Generic[E]):
+    """A lesson or quiz not found in the cache: read on a worker process, or here."""
 
-    def __init__(self, key: str, source: SourceFile):
+    def __init__(self, key: str, source: SourceFile, check: Callable[[SourceFile], E]):
         self.key = key
+        self.check: Callable[[SourceFile], E] = check
         self.source: SourceFile | None = source  # until it is read or sent
         self.future: Future[bytes] | None = None
-        self.entry: Entry | None = None
+        self.entry: E | None = None
 
-    def read_here(self) -> Entry:
+    def read_here(self) -> E:
         if self.entry is None:
-            assert self.source is not None, "a lesson sent to a worker is read there"
-            self.entry, self.source = checked_entry(self.source), None
+            assert self.source is not None, "a file sent to a worker is read there"
+            self.entry, self.source = self.check(self.source), None
         return self.entry
 
     def send(self, submit: Submit, folder: Path | None) -> bool:
-        """Give the lesson to a worker with room for it, if any."""
+        """Give the file to a worker with room for it, if any."""
         assert self.source is not None
-        self.future = submit(checked_entry_stored, self.source.detached(), folder, self.key)
+        self.future = submit(checked_and_stored, self.check, self.source.detached(), folder,
+                             self.key)
         if self.future is not None:
             self.source = None
         return self.future is not None
 
-    def result(self) -> tuple[Entry, bytes | None]:
+    def result(self) -> tuple[E, bytes | None]:
         """The entry, and its pickle when a worker read (and stored) it."""
         if self.future is not None:
             data = self.future.result()
@@ -180,7 +203,7 @@ class SourceCache:
         self.keep_pickled = keep_pickled
         self.used: dict[str, Entry | QuizEntry] = {}
         self.new: set[str] = set()
-        self.waiting: deque[_Reading] = deque()  # not in the cache, not sent to a worker
+        self.waiting: deque[_Reading[Any]] = deque()  # not in the cache, not sent to a worker
         forget_pickled()
         if not code:
             from builders.pipeline import code_digest
@@ -199,20 +222,40 @@ class SourceCache:
     def lesson(self, source: SourceFile, diags: Diagnostics) -> Callable[[], Lesson | None]:
         """The lesson, its diagnostics added to `diags`, when the returned function is called:
         from the cache, else read here or on a worker process (see `settle`)."""
+        found = self._find(source, Entry, checked_entry)
+        return lambda: self._use(*found(), diags).lesson
+
+    def quiz(self, source: SourceFile, diags: Diagnostics) -> Callable[[], Quiz | None]:
+        """The quiz, as `lesson` gives the lesson."""
+        found = self._find(source, QuizEntry, checked_quiz)
+        return lambda: self._use(*found(), diags).quiz
+
+    def _find(self, source: SourceFile, kind: type[E], check: Callable[[SourceFile], E]
+              ) -> Callable[[], tuple[str, E, bytes | None, bool]]:
+        """When called: the entry's key, the entry, its pickle if it came pickled, and whether it
+        is stored already."""
         key = self.key(source)
         remembered = _memory.get(key)
-        if isinstance(remembered, Entry):
-            return lambda: self._use(key, remembered, None, diags, stored=True)
-        found = self._from_disk(key, Entry)
+        found = (remembered, None) if isinstance(remembered, kind) else self._from_disk(key, kind)
         if found is not None:
-            return lambda: self._use(key, *found, diags, stored=True)
-        reading = _Reading(key, source)
+            entry, data = found
+
+            def stored() -> tuple[str, E, bytes | None, bool]:
+                return key, entry, data, True
+
+            return stored
+        reading: _Reading[E] = _Reading(key, source, check)
         if self.submit is None:
             reading.read_here()
         else:
             self.waiting.append(reading)
             self._send()
-        return lambda: self._use(key, *reading.result(), diags)
+
+        def read() -> tuple[str, E, bytes | None, bool]:
+            entry, data = reading.result()
+            return key, entry, data, False
+
+        return read
 
     def _send(self) -> None:
         """Give waiting lessons to the workers that have room, first come first sent."""
@@ -227,12 +270,25 @@ class SourceCache:
             if self.waiting:
                 self.waiting.pop().read_here()
 
-    def _use(self, key: str, entry: Entry, data: bytes | None, diags: Diagnostics,
-             stored: bool = False) -> Lesson | None:
+    def _use(self, key: str, entry: E, data: bytes | None, stored: bool, diags: Diagnostics
+             ) -> E:
         """Take `entry` (pickled as `data` when it came so) into this run."""
         diags.items += entry.reported
         if not entry.keepable:
-            return entry.lesson
+            return entry
+        if isinstance(entry, Entry):
+            self._remember_lesson(entry, data)
+        elif entry.findings is not None and entry.quiz is not None:
+            from builders.quality.course_rules import remember_quiz
+
+            remember_quiz(entry.quiz, entry.languages, entry.findings)
+        if not (stored or data is not None):  # a worker stores what it reads
+            self.new.add(key)
+        self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
+        return entry
+
+    def _remember_lesson(self, entry: Entry, data: bytes | None) -> None:
+        """Hand what was found in a lesson to the quality gate, and keep its pickle."""
         if data is not None and entry.lesson is not None and self.keep_pickled:
             _came_pickled(entry.lesson, data)
         if entry.findings is not None and entry.figures is not None and entry.lesson is not None:
@@ -241,37 +297,8 @@ class SourceCache:
 
             remember(entry.lesson, entry.findings)
             remember_measure(entry.lesson, entry.figures)
-        if not (stored or data is not None):  # a worker stores what it reads
-            self.new.add(key)
-        self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
-        return entry.lesson
 
-    def quiz(self, source: SourceFile, diags: Diagnostics, read: Callable[[], Quiz | None]
-             ) -> Quiz | None:
-        """The quiz stored for `source`, its diagnostics added to `diags`, or `read()`."""
-        key = self.key(source)
-        entry = _memory.get(key)
-        if not isinstance(entry, QuizEntry):
-            found = self._from_disk(key, QuizEntry)
-            entry = found[0] if found is not None else None
-        if entry is None:
-            before = len(diags.items)
-            quiz = read()
-            reported = diags.items[before:]
-            if quiz is None or not _no_errors(reported):
-                return quiz
-            entry = QuizEntry(quiz, reported, source.ctx.languages)
-            self.new.add(key)
-        else:
-            diags.items += entry.reported
-            if entry.findings is not None:
-                from builders.quality.course_rules import remember_quiz
-
-                remember_quiz(entry.quiz, entry.languages, entry.findings)
-        self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
-        return entry.quiz
-
-    def _from_disk(self, key: str, kind: type[T]) -> tuple[T, bytes] | None:
+    def _from_disk(self, key: str, kind: type[E]) -> tuple[E, bytes] | None:
         if self.folder is None:
             return None
         try:
@@ -282,13 +309,7 @@ class SourceCache:
         return (entry, data) if isinstance(entry, kind) else None
 
     def save(self) -> None:
-        """Store the entries read in this process, with what the quality gate found in its
-        quizzes' words; drop entries not used."""
-        from builders.quality.course_rules import quiz_findings
-
-        for key in self.new:
-            if isinstance(entry := self.used[key], QuizEntry):
-                entry.findings = quiz_findings(entry.quiz, entry.languages)
+        """Store the entries read in this process; drop entries not used."""
         if self.folder is None:
             return
         for key in sorted(self.new):
