@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,7 @@ from builders.write import (
 
 if TYPE_CHECKING:  # imported when a build has work to do: an up-to-date build starts faster
     from builders.diagnostics import Diagnostic
-    from builders.formats.base import Builder, Job
+    from builders.formats.base import Artifact, Builder, Job
     from builders.model import Course
     from builders.workers import Renderer
 
@@ -201,11 +201,9 @@ def build(
         code = code_version + repr(sorted(options.items())) + course.config_digest
         builders = {name: get_builder(name, **options) for name in formats}
         renderer.course = course
-        reports = [
-            _build_format(course, builders[name], out, code, selection, force, progress,
-                          renderer)
-            for name in formats
-        ]
+        plans = [_plan_format(course, builders[name], out, code, selection, force, renderer)
+                 for name in formats]
+        reports = [_write_format(plan, out, progress) for plan in plans]
     if any(r.changed for r in reports) or not (out / "index.html").exists():
         from builders.exports_index import write_exports_index
 
@@ -216,25 +214,36 @@ def build(
     return BuildReport(reports, warnings)
 
 
-def _build_format(
+@dataclass
+class _FormatPlan:
+    """One format's jobs, each to build or to carry over, with their renders already queued."""
+
+    builder: Builder
+    report: FormatReport
+    current: Path
+    old: dict
+    decisions: list[tuple[Job, str, str]]  # (job, fingerprint, "build" | "reuse")
+    rendered: Iterator[Artifact] | None  # None: every file carried over, nothing to write
+
+
+def _plan_format(
     course: Course,
     builder: Builder,
     out: Path,
     code: str,
     selection: Selection,
     force: bool,
-    progress: Progress | None,
     renderer: Renderer,
-) -> FormatReport:
-    started = time.perf_counter()
+) -> _FormatPlan:
+    """Decide what to build, and queue it: the workers start on a format's jobs while this
+    process still writes the format before (see `Renderer.render`)."""
     name = builder.name
     report = FormatReport(name)
     current = out / name
     manifest_path = out / CACHE_DIR / f"{name}.json"
     old = _read_json(manifest_path) if current.is_dir() and not force else {}
-    jobs = builder.plan(course)
-    decisions: list[tuple[Job, str, str]] = []  # (job, fingerprint, "build" | "reuse")
-    for job in jobs:
+    decisions: list[tuple[Job, str, str]] = []
+    for job in builder.plan(course):
         fingerprint = _digest([code, name, job.key, *job.inputs])
         previous = old.get(job.key) or {"fp": "", "files": None}
         present = previous["files"] is not None and all(
@@ -249,6 +258,16 @@ def _build_format(
         current.mkdir(parents=True, exist_ok=True)  # a format with nothing to build here
     if all(action == "reuse" for _, _, action in decisions) and kept == set(old):
         report.reused = len(decisions)
+        return _FormatPlan(builder, report, current, old, decisions, None)
+    rendered = renderer.render(builder, [job for job, _, act in decisions if act == "build"])
+    return _FormatPlan(builder, report, current, old, decisions, rendered)
+
+
+def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> FormatReport:
+    """Stage the format's files, rendered or carried over, and swap them in."""
+    started = time.perf_counter()
+    report, current, old, name = plan.report, plan.current, plan.old, plan.builder.name
+    if plan.rendered is None:
         _count(report, current, old)
         report.seconds = time.perf_counter() - started
         return report
@@ -256,8 +275,7 @@ def _build_format(
     manifest: dict[str, dict] = {}
     owner: dict[str, str] = {}
     try:
-        rendered = renderer.render(builder, [job for job, _, act in decisions if act == "build"])
-        for done, (job, fingerprint, action) in enumerate(decisions, start=1):
+        for done, (job, fingerprint, action) in enumerate(plan.decisions, start=1):
             stop_if_requested()
             if action == "reuse":
                 files = old[job.key]["files"]
@@ -265,7 +283,7 @@ def _build_format(
                     reuse(stage, current, rel)
                 report.reused += 1
             else:
-                artifact = next(rendered)
+                artifact = next(plan.rendered)
                 for rel in sorted(artifact):
                     if rel in owner:
                         raise RuntimeError(
@@ -279,13 +297,13 @@ def _build_format(
                 owner[rel] = job.key
             manifest[job.key] = {"fp": fingerprint, "files": files}
             if progress:
-                progress(name, done, len(decisions))
+                progress(name, done, len(plan.decisions))
         stop_if_requested()
         swap_in(stage, current)
     except BaseException:
         discard(stage)
         raise
-    _write_json(manifest_path, manifest)
+    _write_json(out / CACHE_DIR / f"{name}.json", manifest)
     report.changed = True
     _count(report, current, manifest)
     report.seconds = time.perf_counter() - started

@@ -12,6 +12,11 @@ course banks their questions' XML: `Builder.handoff`) render in this process whe
 comes, from what the workers handed over, so nothing is rendered twice. The parent takes every
 job's files in plan order, so the output does not depend on which process ran what.
 
+Every format's jobs are queued before the first is written, and go to the workers a window at a
+time (`JOBS_AHEAD`): the workers start on the next format while this process renders the
+course-wide jobs of one and writes its files, and no more finished jobs wait in memory than the
+window holds.
+
 A format with only a few jobs to build (an incremental build) renders in this process on threads.
 
 On a cold build the workers start before the course is loaded, and parse and check lessons for
@@ -27,9 +32,10 @@ import multiprocessing
 import os
 import pickle
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from builders.collector import BUILD_THRESHOLDS
@@ -45,6 +51,7 @@ POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
 # go to any worker and the work evens out; a larger course is shared out by modules.
 WHOLE_COURSE_LESSONS = 400
 LOADING_TASKS = 2  # tasks a worker holds while the course loads: one it runs, one waiting
+JOBS_AHEAD = 32  # per worker: jobs sent and not yet taken by this process
 
 Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
@@ -61,6 +68,16 @@ def share_modules(course: Course, shares: int) -> list[set[str]]:
         owned[lightest].add(module.id)
         load[lightest] += max(1, len(module.lessons))
     return owned
+
+
+@dataclass
+class _Queued:
+    """A job for a worker, sent when the window has room."""
+
+    builder: str
+    job: Job
+    worker: int
+    future: Future[Rendered] | None = None
 
 
 def _outline(module: Module, keep_files: bool = False) -> Module:
@@ -126,25 +143,39 @@ class Renderer:
         self.whole = False  # every worker has the whole course: jobs go to each in turn
         self.turns = itertools.cycle(range(self.workers))
         self.threads: ThreadPoolExecutor | None = None
+        self.backlog: deque[_Queued] = deque()  # queued for the workers, not sent yet
+        self.sent = 0  # jobs sent to the workers and not yet taken
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
-        """Each job's files, in the order of `jobs`."""
+        """Each job's files, in the order of `jobs`. Jobs for the workers are queued at once,
+        after those of earlier calls; the files must be taken in the order of the calls."""
         course = self.course
         assert course is not None, "the renderer has no course yet"
         if len(jobs) < POOL_MIN_JOBS or self.workers < 2:
-            self.threads = self.threads or ThreadPoolExecutor(max(2, self.workers), "e4j-render")
-            # Typst and zlib release the GIL, so renders overlap.
-            return self.threads.map(lambda job: builder.render(course, job), jobs)
+            return self._on_threads(builder, course, jobs)
         if not self.handed_out:
             self._hand_out(course)
-        pending = []
+        queued = []
         for job in jobs:
             worker = self._worker_for(builder, job)
-            pending.append(
-                None if worker is None
-                else self.processes[worker].submit(_render, builder.name, job)
-            )
-        return self._in_order(builder, jobs, pending)
+            queued.append(None if worker is None else _Queued(builder.name, job, worker))
+        self.backlog.extend(item for item in queued if item is not None)
+        self._send()
+        return self._in_order(builder, jobs, queued)
+
+    def _on_threads(self, builder: Builder, course: Course, jobs: list[Job]
+                    ) -> Iterator[Artifact]:
+        """Renders here, on threads, once the first files are asked for (Typst and zlib release
+        the GIL, so renders overlap)."""
+        self.threads = self.threads or ThreadPoolExecutor(max(2, self.workers), "e4j-render")
+        yield from self.threads.map(lambda job: builder.render(course, job), jobs)
+
+    def _send(self) -> None:
+        """Send queued jobs, first come first sent, while the window has room."""
+        while self.backlog and self.sent < JOBS_AHEAD * self.workers:
+            item = self.backlog.popleft()
+            item.future = self.processes[item.worker].submit(_render, item.builder, item.job)
+            self.sent += 1
 
     def _worker_for(self, builder: Builder, job: Job) -> int | None:
         """The worker that renders `job`, or None when this process does (a course-wide job
@@ -154,16 +185,22 @@ class Renderer:
         return None if job.module is None else self.owner[job.module]
 
     def _in_order(
-        self, builder: Builder, jobs: list[Job], pending: list[Future[Rendered] | None]
+        self, builder: Builder, jobs: list[Job], queued: list[_Queued | None]
     ) -> Iterator[Artifact]:
         assert self.course is not None
-        for job, future in zip(jobs, pending, strict=True):
-            if future is None:
+        for job, item in zip(jobs, queued, strict=True):
+            if item is None:
                 # A course-wide job renders here when its turn comes, so it finds what the
                 # module jobs planned before it handed over (e.g. their lesson pages).
                 yield builder.render(self.course, job)
             else:
-                artifact, parts = future.result()
+                # Taken in the order sent: every job sent before this one has been taken, so
+                # the window had room for it.
+                assert item.future is not None, "files taken out of the order of render calls"
+                artifact, parts = item.future.result()
+                item.future = None  # the files are held until written, not to the format's end
+                self.sent -= 1
+                self._send()
                 builder.receive(parts)
                 yield artifact
 
@@ -220,6 +257,7 @@ class Renderer:
             if pool is not None:  # after an error, workers still starting are not waited for
                 pool.shutdown(wait=not cancel, cancel_futures=cancel)
         self.threads, self.processes, self.ready = None, [], []
+        self.backlog.clear()
         forget_pickled()
 
     def __enter__(self) -> Renderer:

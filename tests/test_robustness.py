@@ -270,9 +270,9 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 @pytest.mark.slow
 def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, pool_starts):
     """The shipped course built on spawn worker processes, whole in each worker or shared out
-    by modules, equals the build done in this process alone, byte for byte, for every format
-    (PDF and notebooks included), and reports the same warnings (lessons are parsed and
-    checked on the workers too while the course loads)."""
+    by modules (with a window of one job per worker), equals the build done in this process
+    alone, byte for byte, for every format (PDF and notebooks included), and reports the same
+    warnings (lessons are parsed and checked on the workers too while the course loads)."""
     import builders.workers as workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -282,6 +282,7 @@ def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, p
     pooled = ["spawn"] * workers.WORKERS  # one process per worker
     assert started == pooled
     monkeypatch.setattr(workers, "WHOLE_COURSE_LESSONS", 0)
+    monkeypatch.setattr(workers, "JOBS_AHEAD", 1)  # the smallest window of jobs sent ahead
     by_share = build(PROJECT, tmp_path / "shared", formats)
     assert started == pooled * 2
     monkeypatch.setattr(workers, "WORKERS", 1)

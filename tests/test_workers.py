@@ -131,3 +131,53 @@ def test_jobs_1_renders_in_one_process_and_jobs_0_is_refused(
     refused = run_cli("--root", root, "build", "--jobs", "0")
     assert refused.code == 2
     assert "--jobs" in refused.err and "at least 1" in refused.err
+
+
+class _RecordingPool:
+    """Stands in for a worker process: records what is sent and answers at once."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def submit(self, function, name, job):
+        from concurrent.futures import Future
+
+        self.sent.append(f"{name}:{job.key}")
+        future: Future = Future()
+        future.set_result(({f"{name}:{job.key}": b""}, {}))
+        return future
+
+
+def test_jobs_go_to_the_workers_a_window_at_a_time_across_formats(full, monkeypatch):
+    """Every format's jobs are queued before the first files are taken; the workers get the next
+    format's jobs while this process still takes (and renders the course-wide jobs of) the one
+    before, and never more at once than the window."""
+    import builders.workers as workers
+
+    monkeypatch.setattr(workers, "POOL_MIN_JOBS", 1)
+    monkeypatch.setattr(workers, "JOBS_AHEAD", 1)  # one job per worker
+    renderer = workers.Renderer({}, workers=2)
+    renderer.course, renderer.handed_out, renderer.whole = full, True, True
+    pools = [_RecordingPool(), _RecordingPool()]
+    renderer.processes = pools  # type: ignore[assignment]
+
+    def sent() -> list[str]:
+        return sorted(item for pool in pools for item in pool.sent)
+
+    bank, gift = get_builder("moodle_xml"), get_builder("gift")
+    bank_jobs, gift_jobs = bank.plan(full), gift.plan(full)
+    banks = renderer.render(bank, bank_jobs)
+    gifts = renderer.render(gift, gift_jobs)
+    assert len(sent()) == 2
+    on_workers = [f"moodle_xml:{j.key}" for j in bank_jobs if j.module is not None]
+    bank_files = []
+    for artifact in banks:
+        assert renderer.sent <= 2
+        bank_files += list(artifact)
+    assert [f for f in bank_files if f.startswith("moodle_xml:")] == on_workers
+    assert any(f.endswith(".xml") for f in bank_files)  # course banks rendered here
+    assert len(sent()) == len(on_workers) + 2  # the GIFT jobs went out before any was taken
+    gift_files = [name for artifact in gifts for name in artifact]
+    assert gift_files == [f"gift:{j.key}" for j in gift_jobs]
+    assert sent() == sorted(on_workers + gift_files)
+    assert renderer.sent == 0 and not renderer.backlog
