@@ -196,7 +196,7 @@ class SourceCache:
     def __init__(self, folder: Path | None, code: str = "", submit: Submit | None = None,
                  keep_pickled: bool = False):
         """`code`: the builders' code digest, part of every key (computed when not given);
-        `submit`: runs lessons not found on worker processes (else they are read here);
+        `submit`: runs lessons and quizzes not found on worker processes (else they are read here);
         `keep_pickled`: keep each lesson's pickle for `pickled_entry`."""
         self.folder = folder
         self.submit = submit
@@ -258,12 +258,12 @@ class SourceCache:
         return read
 
     def _send(self) -> None:
-        """Give waiting lessons to the workers that have room, first come first sent."""
+        """Give waiting lessons and quizzes to the workers that have room, first come first sent."""
         while self.submit and self.waiting and self.waiting[0].send(self.submit, self.folder):
             self.waiting.popleft()
 
     def settle(self) -> None:
-        """Read the lessons still waiting, here and on the workers: this process takes them
+        """Read the files still waiting, here and on the workers: this process takes them
         from the last, the workers from the first."""
         while self.waiting:
             self._send()
