@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,9 +52,16 @@ def _tree_rss(root_pid: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-def run(args: list[str], root: Path) -> tuple[float, int, str]:
-    """Wall time (s), peak memory of e4j and its worker processes together (MiB, sampled every
-    50 ms from /proc) and the output of one e4j run."""
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes ended and waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(args: list[str], root: Path) -> tuple[float, float, int, str]:
+    """Wall time (s), CPU time of e4j and its worker processes (s), their peak memory together
+    (MiB, sampled every 50 ms from /proc) and the output of one e4j run."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
         [*E4J, "--root", str(root), *args],
@@ -76,11 +84,12 @@ def run(args: list[str], root: Path) -> tuple[float, int, str]:
         peak = max(peak, _tree_rss(process.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     for reader in readers:
         reader.join()
     if process.returncode != 0:
         raise SystemExit(f"e4j {' '.join(args)} failed:\n{outputs['out']}\n{outputs['err']}")
-    return elapsed, peak // (1024 * 1024), outputs["out"]
+    return elapsed, cpu, peak // (1024 * 1024), outputs["out"]
 
 
 def format_times(output: str) -> dict[str, str]:
@@ -168,7 +177,10 @@ def main() -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}.",
-        "Produced by `make bench` (bench/run.py); numbers vary with the machine and its load.",
+        "Produced by `make bench` (bench/run.py); numbers vary with the machine and its load,",
+        "by a quarter between runs on a shared machine: to judge a change, time the old and the",
+        "new commit alternately. CPU is user + system time of e4j and its worker processes; near",
+        "twice the wall time on two cores, a build is bound by CPU, not by waiting.",
         "",
     ]
     with tempfile.TemporaryDirectory(prefix="e4j-bench-") as folder:
@@ -177,19 +189,20 @@ def main() -> None:
         shutil.copytree(PROJECT / "modules", course / "modules")
         shutil.copytree(PROJECT / "quizzes", course / "quizzes")
         out = work / "exports"
-        full, peak, output = run(["build", "--out", str(out)], course)
-        noop, _, _ = run(["build", "--out", str(out)], course)
+        full, full_cpu, peak, output = run(["build", "--out", str(out)], course)
+        noop, _, _, _ = run(["build", "--out", str(out)], course)
         lesson = next((course / "modules").glob("*/secondary.en.md"))
         lesson.write_text(
             lesson.read_text("utf-8") + "\nOne more sentence for the benchmark.\n", "utf-8"
         )
-        touched, _, touched_output = run(["build", "--out", str(out)], course)
+        touched, _, _, touched_output = run(["build", "--out", str(out)], course)
         lines += [
             "## The shipped course, every format",
             "",
             "| measure | value |",
             "|---|---|",
-            f"| full build (cold) | {full:.2f} s, peak memory {peak} MiB (with worker processes) |",
+            f"| full build (cold) | {full:.2f} s (CPU {full_cpu:.1f} s), peak memory {peak} MiB "
+            "(with worker processes) |",
             f"| no-op rebuild | {noop:.2f} s |",
             f"| rebuild after touching {lesson.parent.name}/{lesson.name} | {touched:.2f} s |",
             "",
@@ -217,8 +230,8 @@ def main() -> None:
             "",
             f"## Synthetic catalogues ({', '.join(SYNTH_FORMATS)})",
             "",
-            "| modules | lessons | build | per module | peak memory |",
-            "|---|---|---|---|---|",
+            "| modules | lessons | build | CPU | per module | peak memory |",
+            "|---|---|---|---|---|---|",
         ]
         sizes = [int(n) for n in os.environ.get("E4J_BENCH_SIZES", "10,100,1000").split(",")]
         # The largest catalogue once more in one process: slower, but holding the course once.
@@ -228,12 +241,12 @@ def main() -> None:
             args = ["build", "--out", str(work / f"out-{count}"), *extra]
             for fmt in SYNTH_FORMATS:
                 args += ["--format", fmt]
-            elapsed, peak, _ = run(args, root)
+            elapsed, cpu, peak, _ = run(args, root)
             lessons = len(list((root / "modules").glob("*/*.md")))
             label = f"{count} ({' '.join(extra)})" if extra else str(count)
             lines.append(
-                f"| {label} | {lessons} | {elapsed:.1f} s | {elapsed / count * 1000:.0f} ms "
-                f"| {peak} MiB |"
+                f"| {label} | {lessons} | {elapsed:.1f} s | {cpu:.1f} s "
+                f"| {elapsed / count * 1000:.0f} ms | {peak} MiB |"
             )
             shutil.rmtree(root)
             shutil.rmtree(work / f"out-{count}")
