@@ -90,6 +90,22 @@ class SourceIndex:
     def ids(self) -> list[str]:
         return [p.id for p in self.paragraphs]
 
+    def citation_title(self, ids: tuple[str, ...], lang: str) -> str:
+        """What a citation of `ids` shows on hover: each known paragraph's number and summary."""
+        key = (ids, lang)
+        title = self._titles.get(key)
+        if title is None:
+            title = self._titles[key] = " | ".join(
+                f"§{ident}: {self.by_id[ident].summary.get(lang)}"
+                for ident in ids
+                if ident in self.by_id
+            )
+        return title
+
+    @cached_property
+    def _titles(self) -> dict[tuple[tuple[str, ...], str], str]:
+        return {}
+
 
 @dataclass(frozen=True)
 class GlossaryTerm:

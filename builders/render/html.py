@@ -129,12 +129,7 @@ class HtmlFragments:
         ids = token.meta["ids"]
         for ident in ids:
             self.state.cited[ident] = None
-        titles = [
-            f"§{ident}: {self.course.sources.by_id[ident].summary.get(self.state.lang)}"
-            for ident in ids
-            if ident in self.course.sources.by_id
-        ]
-        title = escape(" | ".join(titles))
+        title = escape(self.course.sources.citation_title(tuple(ids), self.state.lang))
         if self.state.self_contained:
             return f'<span class="cite" title="{title}">{escape(token.content)}</span>'
         anchor = paragraph_anchor(ids[0]) if ids else "sources"
