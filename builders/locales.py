@@ -40,6 +40,7 @@ class UI:
         self.lang = lang
         self.layers = (_course_strings.get(lang, {}), shipped_strings(lang),
                        shipped_strings(FALLBACK))
+        self.found: dict[str, Any] = {}  # a page asks for the same labels again and again
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._first(key)
@@ -48,8 +49,10 @@ class UI:
         return str(text).format(**values) if values else str(text)
 
     def _first(self, key: str) -> Any:
-        return next((found for strings in self.layers
-                     if (found := self._lookup(strings, key)) is not None), None)
+        if key not in self.found:
+            self.found[key] = next((found for strings in self.layers
+                                    if (found := self._lookup(strings, key)) is not None), None)
+        return self.found[key]
 
     def plural(self, key: str, n: float) -> str:
         """`key.one` or `key.other`, as the language's `plural_one` list decides."""
