@@ -30,6 +30,7 @@ class BankText:
 
     def __init__(self, course: Course, module: Module, langs: tuple[str, ...]):
         self.course, self.module, self.langs = course, module, langs
+        self.fragments: dict[str, HtmlFragments] = {}  # by language, each string a fresh state
 
     @property
     def multilingual(self) -> bool:
@@ -42,7 +43,10 @@ class BankText:
         found = _RENDERED.get(key)
         if found is None:
             state = PageState(lang, self.module.id, PLUGINFILE, self_contained=True)
-            fragments = HtmlFragments(self.course, state)
+            fragments = self.fragments.get(lang)
+            if fragments is None:
+                fragments = self.fragments[lang] = HtmlFragments(self.course, state)
+            fragments.state = state
             html = fragments.block(text) if block else fragments.inline(text)
             images = {embedded_name(p): p for p in state.images}
             found = keep(_RENDERED, key, (html, images), RENDERED_LIMIT)
