@@ -232,8 +232,8 @@ class SourceCache:
 
     def _find(self, source: SourceFile, kind: type[E], check: Callable[[SourceFile], E]
               ) -> Callable[[], tuple[str, E, bytes | None, bool]]:
-        """When called: the entry's key, the entry, its pickle if it came pickled, and whether it
-        is stored already."""
+        """When called: the entry's key, the entry, its pickle if it came pickled, and whether
+        this process read it (and so stores it)."""
         key = self.key(source)
         remembered = _memory.get(key)
         found = (remembered, None) if isinstance(remembered, kind) else self._from_disk(key, kind)
@@ -241,7 +241,7 @@ class SourceCache:
             entry, data = found
 
             def stored() -> tuple[str, E, bytes | None, bool]:
-                return key, entry, data, True
+                return key, entry, data, False
 
             return stored
         reading: _Reading[E] = _Reading(key, source, check)
@@ -253,7 +253,7 @@ class SourceCache:
 
         def read() -> tuple[str, E, bytes | None, bool]:
             entry, data = reading.result()
-            return key, entry, data, False
+            return key, entry, data, data is None
 
         return read
 
@@ -270,7 +270,7 @@ class SourceCache:
             if self.waiting:
                 self.waiting.pop().read_here()
 
-    def _use(self, key: str, entry: E, data: bytes | None, stored: bool, diags: Diagnostics
+    def _use(self, key: str, entry: E, data: bytes | None, read_here: bool, diags: Diagnostics
              ) -> E:
         """Take `entry` (pickled as `data` when it came so) into this run."""
         diags.items += entry.reported
@@ -282,7 +282,7 @@ class SourceCache:
             from builders.quality.course_rules import remember_quiz
 
             remember_quiz(entry.quiz, entry.languages, entry.findings)
-        if not (stored or data is not None):  # a worker stores what it reads
+        if read_here:  # a worker stores what it reads
             self.new.add(key)
         self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry
