@@ -221,6 +221,7 @@ class _FormatPlan:
     builder: Builder
     report: FormatReport
     current: Path
+    manifest_path: Path
     old: dict
     decisions: list[tuple[Job, str, str]]  # (job, fingerprint, "build" | "reuse")
     rendered: Iterator[Artifact] | None  # None: every file carried over, nothing to write
@@ -258,9 +259,9 @@ def _plan_format(
         current.mkdir(parents=True, exist_ok=True)  # a format with nothing to build here
     if all(action == "reuse" for _, _, action in decisions) and kept == set(old):
         report.reused = len(decisions)
-        return _FormatPlan(builder, report, current, old, decisions, None)
+        return _FormatPlan(builder, report, current, manifest_path, old, decisions, None)
     rendered = renderer.render(builder, [job for job, _, act in decisions if act == "build"])
-    return _FormatPlan(builder, report, current, old, decisions, rendered)
+    return _FormatPlan(builder, report, current, manifest_path, old, decisions, rendered)
 
 
 def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> FormatReport:
@@ -303,7 +304,7 @@ def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> Fo
     except BaseException:
         discard(stage)
         raise
-    _write_json(out / CACHE_DIR / f"{name}.json", manifest)
+    _write_json(plan.manifest_path, manifest)
     report.changed = True
     _count(report, current, manifest)
     report.seconds = time.perf_counter() - started
