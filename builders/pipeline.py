@@ -179,19 +179,26 @@ def build(
     """
     options = options or {}
     cache = out / CACHE_DIR
-    code_version = code_digest()
-    stamp = sources_stamp(root, formats, selection, options, overlays, code_version)
-    exports_present = all((out / name).is_dir() for name in formats)
-    if not force and exports_present and _read_json(cache / "stamp.json").get("stamp") == stamp:
-        return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
+
+    def stamped() -> tuple[str, str]:
+        """The builders' code digest, and the fingerprint of the sources and the request."""
+        code = code_digest()
+        return code, sources_stamp(root, formats, selection, options, overlays, code)
+
+    cold = force or not all((out / name).is_dir() for name in formats)
+    if not cold:
+        code_version, stamp = stamped()
+        if _read_json(cache / "stamp.json").get("stamp") == stamp:
+            return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
     from builders.collector import build_thresholds
     from builders.formats import get_builder
     from builders.load import load_course
     from builders.workers import Renderer
 
     with build_thresholds(), Renderer(options, workers=workers) as renderer:
-        if force or not exports_present:
-            renderer.start_workers(formats)  # a cold build: they start while the course loads
+        if cold:  # surely a build: the workers start while the sources are fingerprinted and read
+            renderer.start_workers(formats)
+            code_version, stamp = stamped()
         course, warnings = load_course(
             root, overlays, cache=cache / "lessons", code=code_version,
             submit=renderer.submitter(), keep_pickled=renderer.workers >= 2,
@@ -204,13 +211,15 @@ def build(
         plans = [_plan_format(course, builders[name], out, code, selection, force, renderer)
                  for name in formats]
         reports = [_write_format(plan, out, progress) for plan in plans]
-    if any(r.changed for r in reports) or not (out / "index.html").exists():
-        from builders.exports_index import write_exports_index
+        # Still under the build's collector settings: with the defaults, the first collection
+        # after the course is loaded walks all of it (2 s for 1,000 modules).
+        if any(r.changed for r in reports) or not (out / "index.html").exists():
+            from builders.exports_index import write_exports_index
 
-        write_exports_index(course, out)
-    _write_json(cache / "stamp.json", {"stamp": stamp})
-    for builder in builders.values():
-        warnings = [*warnings, *builder.warnings(course)]
+            write_exports_index(course, out)
+        _write_json(cache / "stamp.json", {"stamp": stamp})
+        for builder in builders.values():
+            warnings = [*warnings, *builder.warnings(course)]
     return BuildReport(reports, warnings)
 
 
