@@ -150,7 +150,7 @@ def _load_course(
 
         diags.items += run_quality(course)
         if not diags.errors:
-            reader.cache.save()
+            reader.cache.drop_unused()
     diags.items = remap(diags.items, reader.line_maps)
     if diags.errors:
         raise CourseError(diags.sorted())

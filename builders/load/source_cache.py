@@ -119,7 +119,12 @@ def checked_and_stored(check: Callable[[SourceFile], Entry | QuizEntry], source:
                        folder: Path | None, key: str) -> bytes:
     """`check(source)` on a worker process: the entry pickled, and stored in `folder` when it
     can be kept."""
-    entry = check(source)
+    return pickled_and_stored(check(source), folder, key)
+
+
+def pickled_and_stored(entry: Entry | QuizEntry, folder: Path | None, key: str) -> bytes:
+    """The entry pickled, and stored in `folder` when it can be kept: whoever reads a file
+    stores it, as soon as it is read."""
     data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     if folder is not None and entry.keepable:
         _store(folder, key, data)
@@ -136,8 +141,9 @@ def _store(folder: Path, key: str, data: bytes) -> None:
 
 
 _memory: dict[str, Entry | QuizEntry] = {}
-# This run's lessons that came pickled (from a worker or the disk), by id, with the lesson itself
-# so the id stays its own: the same bytes give the workers their share of the course.
+# This run's lessons that were pickled (by a worker, or here to be stored) or came from the disk,
+# by id, with the lesson itself so the id stays its own: the same bytes give the workers their
+# share of the course.
 _pickled: dict[int, tuple[Lesson, bytes]] = {}
 
 
@@ -165,11 +171,11 @@ class _Reading(Generic[E]):
         self.source: SourceFile | None = source  # until it is read or sent
         self.future: Future[bytes] | None = None
         self.entry: E | None = None
+        self.data: bytes | None = None  # the entry pickled, when it was (to store or to send)
 
     def read_here(self) -> E:
-        if self.entry is None:
-            assert self.source is not None, "a file sent to a worker is read there"
-            self.entry, self.source = self.check(self.source), None
+        assert self.source is not None, "a file is read once, here or on a worker"
+        self.entry, self.source = self.check(self.source), None
         return self.entry
 
     def send(self, submit: Submit, folder: Path | None) -> bool:
@@ -181,12 +187,18 @@ class _Reading(Generic[E]):
             self.source = None
         return self.future is not None
 
+    def take(self) -> None:
+        """Take in what the worker read (waiting for it if need be)."""
+        assert self.future is not None
+        self.data = self.future.result()
+        self.entry, self.future = pickle.loads(self.data), None
+
     def result(self) -> tuple[E, bytes | None]:
-        """The entry, and its pickle when a worker read (and stored) it."""
+        """The entry, and its pickle when it was pickled."""
         if self.future is not None:
-            data = self.future.result()
-            return pickle.loads(data), data
-        return self.read_here(), None
+            self.take()
+        assert self.entry is not None, "a file still waiting: settle() reads them"
+        return self.entry, self.data
 
 
 class SourceCache:
@@ -202,8 +214,8 @@ class SourceCache:
         self.submit = submit
         self.keep_pickled = keep_pickled
         self.used: dict[str, Entry | QuizEntry] = {}
-        self.new: set[str] = set()
         self.waiting: deque[_Reading[Any]] = deque()  # not in the cache, not sent to a worker
+        self.sent: list[_Reading[Any]] = []  # on a worker, not taken in yet
         forget_pickled()
         if not code:
             from builders.pipeline import code_digest
@@ -231,48 +243,64 @@ class SourceCache:
         return lambda: self._use(*found(), diags).quiz
 
     def _find(self, source: SourceFile, kind: type[E], check: Callable[[SourceFile], E]
-              ) -> Callable[[], tuple[str, E, bytes | None, bool]]:
-        """When called: the entry's key, the entry, its pickle if it came pickled, and whether
-        this process read it (and so stores it)."""
+              ) -> Callable[[], tuple[str, E, bytes | None]]:
+        """When called: the entry's key, the entry, and its pickle if it was pickled."""
         key = self.key(source)
         remembered = _memory.get(key)
         found = (remembered, None) if isinstance(remembered, kind) else self._from_disk(key, kind)
         if found is not None:
             entry, data = found
 
-            def stored() -> tuple[str, E, bytes | None, bool]:
-                return key, entry, data, False
+            def stored() -> tuple[str, E, bytes | None]:
+                return key, entry, data
 
             return stored
         reading: _Reading[E] = _Reading(key, source, check)
         if self.submit is None:
-            reading.read_here()
+            self._read_here(reading)
         else:
             self.waiting.append(reading)
             self._send()
 
-        def read() -> tuple[str, E, bytes | None, bool]:
+        def read() -> tuple[str, E, bytes | None]:
             entry, data = reading.result()
-            return key, entry, data, data is None
+            return key, entry, data
 
         return read
 
     def _send(self) -> None:
         """Give waiting lessons and quizzes to the workers that have room, first come first sent."""
         while self.submit and self.waiting and self.waiting[0].send(self.submit, self.folder):
-            self.waiting.popleft()
+            self.sent.append(self.waiting.popleft())
 
     def settle(self) -> None:
         """Read the files still waiting, here and on the workers: this process takes them
-        from the last, the workers from the first."""
+        from the last, the workers from the first. Between two, it takes in what the workers
+        have finished, so little is left to take in once the last file is read."""
         while self.waiting:
             self._send()
+            self._take_finished()
             if self.waiting:
-                self.waiting.pop().read_here()
+                self._read_here(self.waiting.pop())
 
-    def _use(self, key: str, entry: E, data: bytes | None, read_here: bool, diags: Diagnostics
-             ) -> E:
-        """Take `entry` (pickled as `data` when it came so) into this run."""
+    def _take_finished(self) -> None:
+        sent = []
+        for reading in self.sent:
+            if reading.future is not None and reading.future.done():
+                reading.take()
+            else:
+                sent.append(reading)
+        self.sent = sent
+
+    def _read_here(self, reading: _Reading[Any]) -> None:
+        """Read a file in this process, and store it (pickled, as a worker would) when it can
+        be kept; the pickle also gives the workers their share of the course."""
+        entry = reading.read_here()
+        if entry.keepable and (self.folder is not None or self.keep_pickled):
+            reading.data = pickled_and_stored(entry, self.folder, reading.key)
+
+    def _use(self, key: str, entry: E, data: bytes | None, diags: Diagnostics) -> E:
+        """Take `entry` (pickled as `data` when it was) into this run."""
         diags.items += entry.reported
         if not entry.keepable:
             return entry
@@ -282,8 +310,6 @@ class SourceCache:
             from builders.quality.course_rules import remember_quiz
 
             remember_quiz(entry.quiz, entry.languages, entry.findings)
-        if read_here:  # a worker stores what it reads
-            self.new.add(key)
         self.used[key] = keep(_memory, key, entry, MEMORY_LIMIT)
         return entry
 
@@ -308,16 +334,10 @@ class SourceCache:
             return None
         return (entry, data) if isinstance(entry, kind) else None
 
-    def save(self) -> None:
-        """Store the entries read in this process; drop entries not used."""
+    def drop_unused(self) -> None:
+        """Remove the stored entries this run did not use (after a run without errors)."""
         if self.folder is None:
             return
-        for key in sorted(self.new):
-            entry = self.used[key]
-            data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
-            _store(self.folder, key, data)
-            if isinstance(entry, Entry) and entry.lesson is not None and self.keep_pickled:
-                _came_pickled(entry.lesson, data)  # for the workers too
         try:
             for stale in self.folder.glob("*.pickle"):
                 if stale.stem not in self.used:
