@@ -80,36 +80,42 @@ class _Queued:
     future: Future[Rendered] | None = None
 
 
-def _outline(module: Module, keep_files: bool = False) -> Module:
-    """A module without its lessons' parsed Markdown and source text, and without its files'
-    bytes unless `keep_files`."""
+def _outline(module: Module) -> Module:
+    """A module without its lessons' parsed Markdown and source text, and its files' bytes."""
     return replace(
         module,
         lessons=tuple(replace(lesson, tokens=(), source="") for lesson in module.lessons),
-        assets=module.assets if keep_files else tuple(replace(a, data=b"") for a in module.assets),
+        assets=tuple(replace(a, data=b"") for a in module.assets),
     )
 
 
-def pack_share(course: Course, owned: set[str]) -> tuple[bytes, list[bytes]]:
-    """The course as one worker needs it: whole for the modules it owns, outlines elsewhere
-    (titles, lessons and quizzes stay, so lists of the course read the same). The owned
-    lessons' Markdown goes lesson by lesson, as the build cache entries they came from when
-    they came pickled (from a worker or the disk), else pickled here: one pickle of the whole
-    graph keeps a memo of every token and takes several times longer."""
-    outline = replace(
-        course,
-        modules=tuple(_outline(m, keep_files=m.id in owned) for m in course.modules),
-    )
+def pack_outline(course: Course) -> bytes:
+    """The course as every worker gets it: outlines of the modules (titles, lessons and quizzes
+    stay, so lists of the course read the same). Pickled once for all the workers."""
+    outline = replace(course, modules=tuple(_outline(m) for m in course.modules))
+    return pickle.dumps(outline, pickle.HIGHEST_PROTOCOL)
+
+
+def pack_owned(course: Course, owned: set[str]) -> tuple[bytes, list[bytes]]:
+    """What the outline leaves out of the modules a worker owns: their files, and their
+    lessons' Markdown lesson by lesson, as the build cache entries they were pickled in (by a
+    worker, from the disk, or to be stored) if they were, else pickled here: one pickle of the
+    whole graph keeps a memo of every token and takes several times longer."""
+    modules = [module for module in course.modules if module.id in owned]
+    files = {module.id: module.assets for module in modules}
     lessons = [
         pickled_entry(lesson) or pickle.dumps(Entry(lesson, []), pickle.HIGHEST_PROTOCOL)
-        for module in course.modules if module.id in owned
+        for module in modules
         for lesson in module.lessons
     ]
-    return pickle.dumps(outline, pickle.HIGHEST_PROTOCOL), lessons
+    return pickle.dumps(files, pickle.HIGHEST_PROTOCOL), lessons
 
 
-def unpack_share(outline_data: bytes, lessons: list[bytes], owned: set[str]) -> Course:
+def unpack_share(outline_data: bytes, files_data: bytes, lessons: list[bytes], owned: set[str]
+                 ) -> Course:
+    """The course as one worker needs it: whole for the modules it owns, outlines elsewhere."""
     outline: Course = pickle.loads(outline_data)
+    files = pickle.loads(files_data)
     parts = iter(lessons)
 
     def whole(module: Module) -> Module:
@@ -117,7 +123,7 @@ def unpack_share(outline_data: bytes, lessons: list[bytes], owned: set[str]) -> 
         for lesson in module.lessons:
             read: Lesson = pickle.loads(next(parts)).lesson
             restored.append(replace(lesson, tokens=read.tokens, source=read.source))
-        return replace(module, lessons=tuple(restored))
+        return replace(module, lessons=tuple(restored), assets=files[module.id])
 
     return replace(
         outline, modules=tuple(whole(m) if m.id in owned else m for m in outline.modules)
@@ -239,16 +245,17 @@ class Renderer:
         self.start_workers()
         self.handed_out = True
         self.whole = sum(len(m.lessons) for m in course.modules) <= WHOLE_COURSE_LESSONS
+        outline = pack_outline(course)
         if self.whole:
             everything = {m.id for m in course.modules}
-            packed = pack_share(course, everything)
+            packed = pack_owned(course, everything)
             for pool in self.processes:
-                pool.submit(_install, *packed, everything, self.options)
+                pool.submit(_install, outline, *packed, everything, self.options)
         else:
             for index, owned in enumerate(share_modules(course, self.workers)):
                 self.owner |= dict.fromkeys(owned, index)
-                self.processes[index].submit(_install, *pack_share(course, owned), owned,
-                                             self.options)
+                self.processes[index].submit(_install, outline, *pack_owned(course, owned),
+                                             owned, self.options)
         forget_pickled()  # sent: no need to hold the lessons' bytes longer
 
     def close(self, cancel: bool = False) -> None:
@@ -280,11 +287,11 @@ def _start_worker(formats: tuple[str, ...]) -> None:
             get_builder(name).warm_up()
 
 
-def _install(outline: bytes, lessons: list[bytes], owned: set[str], options: dict[str, str]
-             ) -> None:
+def _install(outline: bytes, files: bytes, lessons: list[bytes], owned: set[str],
+             options: dict[str, str]) -> None:
     from builders.locales import use_course_strings
 
-    course = unpack_share(outline, lessons, owned)
+    course = unpack_share(outline, files, lessons, owned)
     use_course_strings(course.interface)
     _worker.update(course=course, options=options, builders={})
 

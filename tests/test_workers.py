@@ -9,7 +9,7 @@ import builders.qbank.moodle_xml as moodle_questions
 import builders.scorm.content as scorm_content
 from builders.formats import get_builder
 from builders.load import load_course
-from builders.workers import pack_share, share_modules, unpack_share
+from builders.workers import pack_outline, pack_owned, share_modules, unpack_share
 from conftest import COURSES, PROJECT
 
 
@@ -37,7 +37,7 @@ def test_modules_are_shared_out_by_lessons_each_once(shipped):
 
 def test_a_worker_gets_its_modules_whole_and_outlines_of_the_others(shipped):
     owned = share_modules(shipped, 2)[0]
-    share = unpack_share(*pack_share(shipped, owned), owned)
+    share = unpack_share(pack_outline(shipped), *pack_owned(shipped, owned), owned)
     assert [m.id for m in share.modules] == [m.id for m in shipped.modules]
     assert share.editions() == shipped.editions()
     for mine, theirs in zip(share.modules, shipped.modules, strict=True):
@@ -67,14 +67,15 @@ def test_lessons_that_came_pickled_are_handed_out_in_those_bytes(course_copy, tm
     lessons = course.module("demo").lessons
     came = [source_cache.pickled_entry(lesson) for lesson in lessons]
     assert all(came)
-    _, parts = pack_share(course, {"demo"})
+    _, parts = pack_owned(course, {"demo"})
     assert all(part is data for part, data in zip(parts, came, strict=True))
-    share = unpack_share(*pack_share(course, {"demo"}), {"demo"})
+    share = unpack_share(pack_outline(course), *pack_owned(course, {"demo"}), {"demo"})
     assert _tokens(share) == _tokens(course)
     source_cache.forget_pickled()
-    _, parts = pack_share(course, {"demo"})
+    _, parts = pack_owned(course, {"demo"})
     assert all(part is not data for part, data in zip(parts, came, strict=True))
-    assert _tokens(unpack_share(*pack_share(course, {"demo"}), {"demo"})) == _tokens(course)
+    share = unpack_share(pack_outline(course), *pack_owned(course, {"demo"}), {"demo"})
+    assert _tokens(share) == _tokens(course)
     for cache in (tmp_path / "cache", tmp_path / "new"):  # from the disk; read here and stored
         source_cache._memory.clear()
         course, _ = load_course(root, cache=cache, keep_pickled=True)
