@@ -3,9 +3,10 @@
 Jobs are independent, so a format with many jobs to build sends them to worker processes,
 started with the `spawn` method (with `fork`, a worker can hang once Typst has run in the parent).
 Each worker receives the validated course once. A small course goes whole to every worker, and
-jobs go to each worker in turn. A large one is shared out by modules: a worker receives its own
-modules whole and outlines of the others, and renders the jobs of its modules, so the course is
-held about twice in all whatever the number of workers.
+each job goes to the first worker with room for it (`JOBS_PER_WORKER`), so a worker that drew
+long jobs is not left with a queue the other could have taken. A large one is shared out by
+modules: a worker receives its own modules whole and outlines of the others, and renders the
+jobs of its modules, so the course is held about twice in all whatever the number of workers.
 
 Course-wide jobs that reuse what the module jobs made (course packages take their lesson pages,
 course banks their questions' XML: `Builder.handoff`) render in this process when their turn
@@ -26,12 +27,14 @@ the loader meanwhile (`submitter`); the lessons then come back to them in the sa
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
 import gc
-import itertools
 import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -52,6 +55,7 @@ POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
 WHOLE_COURSE_LESSONS = 400
 LOADING_TASKS = 2  # tasks a worker holds while the course loads: one it runs, one waiting
 JOBS_AHEAD = 32  # per worker: jobs sent and not yet taken by this process
+JOBS_PER_WORKER = 2  # a whole course: jobs a worker holds unfinished, one it runs, one waiting
 
 Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
@@ -76,7 +80,7 @@ class _Queued:
 
     builder: str
     job: Job
-    worker: int
+    worker: int | None  # None: the first worker with room
     future: Future[Rendered] | None = None
 
 
@@ -146,11 +150,14 @@ class Renderer:
         self.ready: list[Future[Any]] = []  # done once each worker has started
         self.handed_out = False
         self.owner: dict[str, int] = {}  # module id -> index of the worker that renders it
-        self.whole = False  # every worker has the whole course: jobs go to each in turn
-        self.turns = itertools.cycle(range(self.workers))
+        self.whole = False  # every worker has the whole course: any worker takes any job
         self.threads: ThreadPoolExecutor | None = None
         self.backlog: deque[_Queued] = deque()  # queued for the workers, not sent yet
         self.sent = 0  # jobs sent to the workers and not yet taken
+        self.unfinished = [0] * self.workers  # jobs sent to each worker and not finished
+        # Jobs are sent from this thread and, as workers finish them, from the pools' threads.
+        self.lock = threading.RLock()
+        self.closed = False
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
         """Each job's files, in the order of `jobs`. Jobs for the workers are queued at once,
@@ -161,12 +168,10 @@ class Renderer:
             return self._on_threads(builder, course, jobs)
         if not self.handed_out:
             self._hand_out(course)
-        queued = []
-        for job in jobs:
-            worker = self._worker_for(builder, job)
-            queued.append(None if worker is None else _Queued(builder.name, job, worker))
-        self.backlog.extend(item for item in queued if item is not None)
-        self._send()
+        queued = [self._queue(builder, job) for job in jobs]
+        with self.lock:
+            self.backlog.extend(item for item in queued if item is not None)
+            self._send()
         return self._in_order(builder, jobs, queued)
 
     def _on_threads(self, builder: Builder, course: Course, jobs: list[Job]
@@ -177,18 +182,37 @@ class Renderer:
         yield from self.threads.map(lambda job: builder.render(course, job), jobs)
 
     def _send(self) -> None:
-        """Send queued jobs, first come first sent, while the window has room."""
-        while self.backlog and self.sent < JOBS_AHEAD * self.workers:
-            item = self.backlog.popleft()
-            item.future = self.processes[item.worker].submit(_render, item.builder, item.job)
+        """Send queued jobs, first come first sent, while the window has room (and, for a job
+        any worker may take, while a worker has room for it). Called with the lock held."""
+        while self.backlog and self.sent < JOBS_AHEAD * self.workers and not self.closed:
+            item = self.backlog[0]
+            worker = item.worker
+            if worker is None:
+                worker = min(range(self.workers), key=lambda i: (self.unfinished[i], i))
+                if self.unfinished[worker] >= JOBS_PER_WORKER:
+                    return  # sent when a worker finishes one
+            future = self.processes[worker].submit(_render, item.builder, item.job)
+            self.backlog.popleft()
+            item.future = future
             self.sent += 1
+            self.unfinished[worker] += 1
+            future.add_done_callback(functools.partial(self._finished, worker))
 
-    def _worker_for(self, builder: Builder, job: Job) -> int | None:
-        """The worker that renders `job`, or None when this process does (a course-wide job
+    def _finished(self, worker: int, future: Future[Rendered]) -> None:
+        """A worker finished a job (on a pool's thread): it has room for the next."""
+        with self.lock:
+            self.unfinished[worker] -= 1
+            with contextlib.suppress(Exception):  # a broken pool: the job's files say so
+                self._send()
+
+    def _queue(self, builder: Builder, job: Job) -> _Queued | None:
+        """`job` queued for a worker, or None when this process renders it (a course-wide job
         that takes what module jobs hand over, or one no worker has the modules for)."""
         if self.whole and not (job.module is None and builder.hands_over):
-            return next(self.turns)
-        return None if job.module is None else self.owner[job.module]
+            return _Queued(builder.name, job, None)
+        if job.module is None:
+            return None
+        return _Queued(builder.name, job, self.owner[job.module])
 
     def _in_order(
         self, builder: Builder, jobs: list[Job], queued: list[_Queued | None]
@@ -200,13 +224,17 @@ class Renderer:
                 # module jobs planned before it handed over (e.g. their lesson pages).
                 yield builder.render(self.course, job)
             else:
-                # Taken in the order sent: every job sent before this one has been taken, so
-                # the window had room for it.
+                # Taken in the order sent: every job sent before this one has been taken and
+                # finished, so there was room for it (unless sending it failed: say why here).
+                with self.lock:
+                    if item.future is None:
+                        self._send()
                 assert item.future is not None, "files taken out of the order of render calls"
                 artifact, parts = item.future.result()
                 item.future = None  # the files are held until written, not to the format's end
-                self.sent -= 1
-                self._send()
+                with self.lock:
+                    self.sent -= 1
+                    self._send()
                 builder.receive(parts)
                 yield artifact
 
@@ -259,6 +287,8 @@ class Renderer:
         forget_pickled()  # sent: no need to hold the lessons' bytes longer
 
     def close(self, cancel: bool = False) -> None:
+        with self.lock:
+            self.closed = True  # the pools' threads send nothing more
         pools: list[Executor | None] = [self.threads, *self.processes]
         for pool in pools:
             if pool is not None:  # after an error, workers still starting are not waited for

@@ -149,6 +149,51 @@ class _RecordingPool:
         return future
 
 
+class _HeldPool:
+    """Stands in for a worker process whose jobs finish when the test says so."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.futures: list = []
+
+    def submit(self, function, name, job):
+        from concurrent.futures import Future
+
+        self.sent.append(job.key)
+        future: Future = Future()
+        self.futures.append((future, ({job.key: b""}, {})))
+        return future
+
+    def finish(self, index: int) -> None:
+        future, result = self.futures[index]
+        future.set_result(result)
+
+
+def test_a_whole_course_job_goes_to_the_first_worker_with_room(full, monkeypatch):
+    """A worker busy with a long job is not handed the jobs queued behind it: they go to the
+    worker that finished, and the files still come out in the order of the jobs."""
+    import builders.workers as workers
+
+    monkeypatch.setattr(workers, "POOL_MIN_JOBS", 1)
+    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)
+    renderer = workers.Renderer({}, workers=2)
+    renderer.course, renderer.handed_out, renderer.whole = full, True, True
+    slow, quick = _HeldPool(), _HeldPool()
+    renderer.processes = [slow, quick]  # type: ignore[list-item]
+    from builders.formats.base import Job
+
+    jobs = [Job(f"demo/part-{n}", (), module="demo") for n in range(4)]  # held, never rendered
+    files = renderer.render(get_builder("gift"), jobs)
+    assert (slow.sent, quick.sent) == ([jobs[0].key], [jobs[1].key])  # one each, no more
+    quick.finish(0)
+    quick.finish(1)
+    assert quick.sent == [job.key for job in jobs[1:]]  # the long job holds nothing back
+    quick.finish(2)
+    slow.finish(0)
+    assert [name for artifact in files for name in artifact] == [job.key for job in jobs]
+    assert renderer.sent == 0 and renderer.unfinished == [0, 0] and not renderer.backlog
+
+
 def test_jobs_go_to_the_workers_a_window_at_a_time_across_formats(full, monkeypatch):
     """Every format's jobs are queued before the first files are taken; the workers get the next
     format's jobs while this process still takes (and renders the course-wide jobs of) the one
