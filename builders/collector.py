@@ -21,3 +21,16 @@ def build_thresholds() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+@contextmanager
+def left_out_of_collections() -> Iterator[None]:
+    """The objects that exist when the block starts (a loaded course, which lives until the
+    build ends) are left out of garbage collections while it runs, so a full collection does
+    not walk them all again (1,000 modules: about a second each). They are still freed when
+    nothing refers to them."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -190,12 +191,12 @@ def build(
         code_version, stamp = stamped()
         if _read_json(cache / "stamp.json").get("stamp") == stamp:
             return BuildReport([FormatReport(name) for name in formats], [], up_to_date=True)
-    from builders.collector import build_thresholds
+    from builders.collector import build_thresholds, left_out_of_collections
     from builders.formats import get_builder
     from builders.load import load_course
     from builders.workers import Renderer
 
-    with build_thresholds(), Renderer(options, workers=workers) as renderer:
+    with build_thresholds(), Renderer(options, workers=workers) as renderer, ExitStack() as stack:
         if cold:  # surely a build: the workers start while the sources are fingerprinted and read
             renderer.start_workers(formats)
             code_version, stamp = stamped()
@@ -203,6 +204,7 @@ def build(
             root, overlays, cache=cache / "lessons", code=code_version,
             submit=renderer.submitter(), keep_pickled=renderer.workers >= 2,
         )
+        stack.enter_context(left_out_of_collections())
         check_selection(course, selection)
         clean_leftovers(out)
         code = code_version + repr(sorted(options.items())) + course.config_digest

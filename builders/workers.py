@@ -324,6 +324,7 @@ def _install(outline: bytes, files: bytes, lessons: list[bytes], owned: set[str]
     course = unpack_share(outline, files, lessons, owned)
     use_course_strings(course.interface)
     _worker.update(course=course, options=options, builders={})
+    gc.freeze()  # the course lives as long as the worker: full collections need not walk it
 
 
 def _render(name: str, job: Job) -> Rendered:

@@ -57,6 +57,28 @@ def test_noop_and_incremental_rebuild(course_copy):
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
+def test_a_build_leaves_the_collector_as_it_found_it(course_copy, monkeypatch):
+    """The course is left out of garbage collections only while a build writes it out: the
+    preview server builds again and again in one process, and must not keep every course."""
+    import gc
+
+    import builders.pipeline as pipeline
+
+    root = course_copy("full")
+    frozen_while_writing = []
+    write_format = pipeline._write_format
+
+    def writing(*args, **kwargs):
+        frozen_while_writing.append(gc.get_freeze_count())
+        return write_format(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_write_format", writing)
+    before = gc.get_threshold()
+    build(root, root / "exports", ["html"], force=True)
+    assert frozen_while_writing and all(frozen_while_writing)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
 def test_selection_builds_only_what_was_asked(course_copy):
     root = course_copy("full")
     out = root / "exports"
