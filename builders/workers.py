@@ -321,10 +321,14 @@ def _install(outline: bytes, files: bytes, lessons: list[bytes], owned: set[str]
              options: dict[str, str]) -> None:
     from builders.locales import use_course_strings
 
-    course = unpack_share(outline, files, lessons, owned)
+    gc.disable()  # unpickling makes no garbage: nothing to collect while the course is built
+    try:
+        course = unpack_share(outline, files, lessons, owned)
+    finally:
+        gc.freeze()  # the course lives as long as the worker: collections need not walk it
+        gc.enable()
     use_course_strings(course.interface)
     _worker.update(course=course, options=options, builders={})
-    gc.freeze()  # the course lives as long as the worker: full collections need not walk it
 
 
 def _render(name: str, job: Job) -> Rendered:
