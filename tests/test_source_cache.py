@@ -166,6 +166,55 @@ def test_lessons_no_worker_has_room_for_are_read_here(course_copy, monkeypatch, 
     assert sorted(_stored(cache).values()) == STORED  # one lesson stored by the worker
 
 
+def test_a_worker_gets_the_next_file_as_soon_as_it_finishes_one(course_copy, monkeypatch,
+                                                               tmp_path):
+    """A worker that finishes a file is given the next waiting one at once, not when this
+    process is done reading a file of its own."""
+    import pickle
+    from concurrent.futures import Future
+
+    root = course_copy("full")
+    held: list = []  # the worker's file: (future, function, arguments)
+
+    class Finished(Future):
+        """Finished by the test, or when its result is asked for."""
+
+        def result(self, timeout=None):
+            if not self.done():
+                _, function, arguments = next(h for h in held if h[0] is self)
+                self.set_result(function(*arguments))
+            return super().result(timeout)
+
+    def one_at_a_time(function, *arguments):
+        if held and not held[-1][0].done():
+            return None
+        SENT.append(arguments[1].path)
+        held.append((Finished(), function, pickle.loads(pickle.dumps(arguments))))
+        return held[-1][0]
+
+    sent_while_reading = []
+
+    def reading_here(real):
+        def read(text, path, *args):
+            future, function, arguments = held[-1]
+            if path not in SENT and not future.done():
+                # This process reads a file of its own; meanwhile the worker finishes its file.
+                future.set_result(function(*arguments))
+                sent_while_reading.append(list(SENT))
+            return real(text, path, *args)
+
+        return read
+
+    for reader in ("read_lesson", "read_quiz_text"):
+        monkeypatch.setattr(source_cache, reader, reading_here(getattr(source_cache, reader)))
+    monkeypatch.setattr(source_cache, "_memory", {})
+    SENT.clear()
+    course, _ = load_course(root, cache=tmp_path / "cache", submit=one_at_a_time)
+    assert sent_while_reading[0] == ["modules/demo/secondary.en.md",
+                                     "modules/demo/secondary.fr.md"]
+    assert len(course.module("demo").lessons) == 2 and course.module("demo").quizzes
+
+
 def test_files_with_errors_read_on_a_worker_are_not_stored(course_copy, monkeypatch, tmp_path):
     import pytest
 

@@ -13,8 +13,10 @@ cannot be read is simply parsed again. Entries not used by a run are removed aft
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -216,6 +218,10 @@ class SourceCache:
         self.used: dict[str, Entry | QuizEntry] = {}
         self.waiting: deque[_Reading[Any]] = deque()  # not in the cache, not sent to a worker
         self.sent: list[_Reading[Any]] = []  # on a worker, not taken in yet
+        # Waiting files are sent from this thread and, as workers finish others, from the
+        # worker pools' threads: a worker never waits for this process to finish a file.
+        self.lock = threading.RLock()
+        self.sending = False
         forget_pickled()
         if not code:
             from builders.pipeline import code_digest
@@ -259,7 +265,8 @@ class SourceCache:
         if self.submit is None:
             self._read_here(reading)
         else:
-            self.waiting.append(reading)
+            with self.lock:
+                self.waiting.append(reading)
             self._send()
 
         def read() -> tuple[str, E, bytes | None]:
@@ -270,27 +277,47 @@ class SourceCache:
 
     def _send(self) -> None:
         """Give waiting lessons and quizzes to the workers that have room, first come first sent."""
-        while self.submit and self.waiting and self.waiting[0].send(self.submit, self.folder):
-            self.sent.append(self.waiting.popleft())
+        with self.lock:
+            if self.sending:  # called back from the loop below, which goes on
+                return
+            self.sending = True
+            try:
+                while self.submit and self.waiting and self.waiting[0].send(self.submit,
+                                                                            self.folder):
+                    reading = self.waiting.popleft()
+                    self.sent.append(reading)
+                    assert reading.future is not None
+                    reading.future.add_done_callback(self._worker_finished)
+            finally:
+                self.sending = False
+
+    def _worker_finished(self, future: Future[bytes]) -> None:
+        """A worker finished a file (on a pool's thread): it has room for the next."""
+        with contextlib.suppress(Exception):  # a broken pool: the file's result says so
+            self._send()
 
     def settle(self) -> None:
         """Read the files still waiting, here and on the workers: this process takes them
         from the last, the workers from the first. Between two, it takes in what the workers
         have finished, so little is left to take in once the last file is read."""
-        while self.waiting:
+        while True:
             self._send()
             self._take_finished()
-            if self.waiting:
-                self._read_here(self.waiting.pop())
+            with self.lock:
+                if not self.waiting:
+                    return
+                reading = self.waiting.pop()
+            self._read_here(reading)
 
     def _take_finished(self) -> None:
-        sent = []
-        for reading in self.sent:
-            if reading.future is not None and reading.future.done():
-                reading.take()
-            else:
-                sent.append(reading)
-        self.sent = sent
+        with self.lock:
+            done = [reading.future is not None and reading.future.done() for reading in self.sent]
+            finished = [reading for reading, is_done in zip(self.sent, done, strict=True)
+                        if is_done]
+            self.sent = [reading for reading, is_done in zip(self.sent, done, strict=True)
+                         if not is_done]
+        for reading in finished:
+            reading.take()
 
     def _read_here(self, reading: _Reading[Any]) -> None:
         """Read a file in this process, and store it (pickled, as a worker would) when it can
