@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -56,6 +57,11 @@ WHOLE_COURSE_LESSONS = 400
 LOADING_TASKS = 2  # tasks a worker holds while the course loads: one it runs, one waiting
 JOBS_AHEAD = 32  # per worker: jobs sent and not yet taken by this process
 JOBS_PER_WORKER = 2  # a whole course: jobs a worker holds unfinished, one it runs, one waiting
+# While workers run, how long this process's main thread keeps the interpreter when the threads
+# that pass work and results to and from the workers are waiting for it (Python's default is
+# 5 ms). A worker waits for those threads between two tasks: at 5 ms, a quarter of its time
+# while the course loads, for a task of about 30 ms.
+HANDOFF_SECONDS = 0.0005
 
 Rendered = tuple[Artifact, dict[Any, Any]]  # a job's files, and what it hands to course-wide jobs
 _worker: dict[str, Any] = {}  # in a worker: the course, the options, a builder per format
@@ -298,10 +304,15 @@ class Renderer:
         forget_pickled()
 
     def __enter__(self) -> Renderer:
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.switch_interval, HANDOFF_SECONDS))
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        self.close(cancel=error is not None)
+        try:
+            self.close(cancel=error is not None)
+        finally:
+            sys.setswitchinterval(self.switch_interval)
 
 
 def _start_worker(formats: tuple[str, ...]) -> None:

@@ -227,3 +227,14 @@ def test_jobs_go_to_the_workers_a_window_at_a_time_across_formats(full, monkeypa
     assert gift_files == [f"gift:{j.key}" for j in gift_jobs]
     assert sent() == sorted(on_workers + gift_files)
     assert renderer.sent == 0 and not renderer.backlog
+
+
+def test_the_threads_that_feed_the_workers_get_the_interpreter_soon_and_only_meanwhile():
+    import sys
+
+    import builders.workers as workers
+
+    before = sys.getswitchinterval()
+    with workers.Renderer({}, workers=1):
+        assert sys.getswitchinterval() == min(before, workers.HANDOFF_SECONDS)
+    assert sys.getswitchinterval() == before
