@@ -311,11 +311,8 @@ class SourceCache:
 
     def _take_finished(self) -> None:
         with self.lock:
-            done = [reading.future is not None and reading.future.done() for reading in self.sent]
-            finished = [reading for reading, is_done in zip(self.sent, done, strict=True)
-                        if is_done]
-            self.sent = [reading for reading, is_done in zip(self.sent, done, strict=True)
-                         if not is_done]
+            finished = [r for r in self.sent if r.future is not None and r.future.done()]
+            self.sent = [r for r in self.sent if r not in finished]
         for reading in finished:
             reading.take()
 
