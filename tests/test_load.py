@@ -124,3 +124,43 @@ def test_image_files_are_what_their_name_says(path, data, problem):
 
     found = image_problem(path, data)
     assert found.startswith(problem) if problem else found == ""
+
+
+def test_links_parse_the_same_when_threads_parse_first(monkeypatch):
+    """Lessons and quiz strings are parsed on several threads at once (renders of a rebuild
+    that found every lesson in the build cache). The URL encoding tables markdown-it's helper
+    fills on first use must be complete before any thread uses them: half-filled, they wrote
+    wrong image paths into PDFs, or failed with an IndexError."""
+    import sys
+    import threading
+
+    import mdurl._decode
+    import mdurl._encode
+
+    from builders.load import markdown
+
+    text = "[a report](https://example.org/a%20b?q=1#x) ![a map](images/map.png) <https://e.org/~>"
+    expected = [t.attrs for t in markdown.markdown_parser().parseInline(text)[0].children or []]
+    def parse(found: list[object]) -> None:
+        try:
+            tokens = markdown.markdown_parser().parseInline(text)[0].children or []
+            found.append([t.attrs for t in tokens])
+        except Exception as error:  # what a half-filled table raises
+            found.append(error)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        for _ in range(30):
+            markdown.markdown_parser.cache_clear()
+            monkeypatch.setattr(mdurl._encode, "encode_cache", {})
+            monkeypatch.setattr(mdurl._decode, "decode_cache", {})
+            found: list[object] = []
+            threads = [threading.Thread(target=parse, args=(found,)) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert found == [expected] * 6
+    finally:
+        sys.setswitchinterval(previous)

@@ -10,6 +10,7 @@ import copyreg
 import dataclasses
 import operator
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -142,9 +143,23 @@ def parsed(text: str, inline: bool) -> tuple[Token, ...]:
     return tuple(parser.parseInline(text) if inline else parser.parse(text))
 
 
+_configuring = threading.Lock()
+# Links of each kind the parser normalises: parsing them fills the URL encoding tables of
+# markdown-it's helper (mdurl), which it fills on first use without a lock. Threads that found
+# a table half-filled wrote wrong image paths, or failed.
+_EVERY_LINK = "[a](https://a.org/%20?b#c) ![d](e/f.png) <https://g.org/~> <h@i.org>"
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The shared parser; configured once per process."""
+    """The shared parser, configured once per process, and ready for threads to share."""
+    with _configuring:
+        md = _configured_parser()
+        md.parse(_EVERY_LINK)
+        return md
+
+
+def _configured_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = is_safe_link  # type: ignore[method-assign]
