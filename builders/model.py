@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -149,6 +150,16 @@ class PlanStep:
 
 
 @dataclass(frozen=True)
+class Landmarks:
+    """A lesson body's headings (tag), containers (name) and citations (paragraph ids) in
+    order, each with its line: what every language of a lesson must share."""
+
+    headings: tuple[tuple[str, int], ...] = ()
+    containers: tuple[tuple[str, int], ...] = ()
+    citations: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Asset:
     """A file a module ships (an image), with its bytes so builders never read the disk."""
 
@@ -170,7 +181,8 @@ class Lesson:
     paragraphs: tuple[str, ...]
     keywords: tuple[str, ...]
     plan: tuple[PlanStep, ...]
-    tokens: tuple[Any, ...] = field(repr=False, compare=False)  # markdown-it tokens, read-only
+    # markdown-it tokens, read-only (packed: see builders/load/packed_tokens.py)
+    tokens: Sequence[Any] = field(repr=False, compare=False)
     citations: tuple[str, ...]
     terms: tuple[str, ...]
     images: tuple[str, ...]
@@ -181,6 +193,7 @@ class Lesson:
     waivers: tuple[Waiver, ...] = ()
     source: str = field(default="", repr=False, compare=False)  # the whole file, as written
     local_refs: tuple[tuple[str, SourceLoc], ...] = ()  # [[local:key]] and where each is
+    landmarks: Landmarks = Landmarks()
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,21 @@ def _tokens(course):
             for module in course.modules for lesson in module.lessons}
 
 
+def test_lessons_read_on_workers_stay_packed_here(course_copy, monkeypatch):
+    """This process holds every lesson but renders few: the tokens a worker parsed stay one
+    pickled string here, through loading and the quality gate, until something reads them."""
+    from builders.quality import run_quality
+
+    root = course_copy("full")
+    monkeypatch.setattr(source_cache, "_memory", {})
+    course, _ = load_course(root, submit=_on_a_worker)
+    run_quality(course)  # compares the languages' headings, containers and citations
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    assert lessons and not any(lesson.tokens.unpacked for lesson in lessons)
+    assert [t.type for t in lessons[0].tokens][:1] == ["heading_open"]
+    assert lessons[0].tokens.unpacked
+
+
 def test_lessons_and_quizzes_read_on_workers_are_those_read_here(course_copy, monkeypatch,
                                                                   tmp_path):
     import builders.quality.course_rules as course_rules

@@ -12,8 +12,9 @@ from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS
 from builders.load.markdown import markdown_parser
+from builders.load.packed_tokens import PackedTokens
 from builders.load.yaml import load_yaml
-from builders.model import CONTAINERS, Lesson, Outcome, PlanStep
+from builders.model import CONTAINERS, Landmarks, Lesson, Outcome, PlanStep
 
 OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -101,7 +102,7 @@ def read_lesson(
         paragraphs=tuple(ident for ident, _ in paragraphs),
         keywords=fields.text_list("keywords"),
         plan=plan,
-        tokens=tuple(tokens),
+        tokens=PackedTokens(tokens),
         citations=tuple(dict.fromkeys(ident for ident, _ in scan.citation_locs)),
         terms=tuple(dict.fromkeys(scan.terms)),
         images=tuple(dict.fromkeys(scan.images)),
@@ -112,6 +113,7 @@ def read_lesson(
         waivers=read_waivers(fields),
         source=text,
         local_refs=tuple(scan.local_refs),
+        landmarks=Landmarks(*(tuple(found) for found in scan.landmarks)),
     )
 
 
@@ -190,6 +192,11 @@ class _BodyScan:
         self.local_refs: list[tuple[str, SourceLoc]] = []
         self.images: list[str] = []
         self.heading_level = 1
+        # headings, containers, citations: see Landmarks
+        self.landmarks: tuple[list[tuple[str, int]], ...] = ([], [], [])
+
+    def line_of(self, token: Token) -> int:
+        return (token.map[0] if token.map else 0) + 1 + self.offset
 
     def loc_in(self, token: Token, needle: str = "", offset: int | None = None) -> SourceLoc:
         """Best position of `needle` inside the block that `token` belongs to."""
@@ -207,8 +214,11 @@ class _BodyScan:
         diags = self.ctx.diags
         for token in tokens:
             if token.type == "heading_open":
+                self.landmarks[0].append((token.tag, self.line_of(token)))
                 self._heading(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
+                name = token.type[len("container_") : -len("_open")]
+                self.landmarks[1].append((name, self.line_of(token)))
                 if token.info.strip().split(" ", 1)[0] not in CONTAINERS:
                     diags.error(
                         "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
@@ -265,6 +275,7 @@ class _BodyScan:
                 )
         for child in token.children or []:
             if child.type == "citation":
+                self.landmarks[2].append((" ".join(child.meta["ids"]), self.line_of(token)))
                 self._citation(token, child)
             elif child.type == "term":
                 self._term(token, child)

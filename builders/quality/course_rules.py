@@ -44,38 +44,14 @@ def check(course: Course) -> Iterator[Diagnostic]:
         yield from _untranslated_module(module, course.languages)
 
 
-def _line(lesson: Lesson, token_map: list[int] | None) -> int:
-    return (token_map[0] if token_map else 0) + 1 + lesson.body_offset
-
-
-def _shape(lesson: Lesson) -> dict[str, list[tuple[str, int]]]:
-    """Headings, containers and citations in order, each with its line."""
-    shape: dict[str, list[tuple[str, int]]] = {"headings": [], "containers": [], "citations": []}
-    for token in lesson.tokens:
-        if token.type == "heading_open":
-            shape["headings"].append((token.tag, _line(lesson, token.map)))
-        elif token.type.startswith("container_") and token.type.endswith("_open"):
-            name = token.type[len("container_") : -len("_open")]
-            shape["containers"].append((name, _line(lesson, token.map)))
-        elif token.type == "inline":
-            for child in token.children or []:
-                if child.type == "citation":
-                    shape["citations"].append(
-                        (" ".join(child.meta["ids"]), _line(lesson, token.map))
-                    )
-    return shape
-
-
 def _parity(lessons: list[Lesson]) -> Iterator[Diagnostic]:
     if len(lessons) < 2:
         return
     reference = lessons[0]
-    expected = _shape(reference)
     labels = {"headings": "heading levels", "containers": "containers", "citations": "citations"}
     for lesson in lessons[1:]:
-        found = _shape(lesson)
         for part, label in labels.items():
-            mine, theirs = found[part], expected[part]
+            mine, theirs = getattr(lesson.landmarks, part), getattr(reference.landmarks, part)
             for index in range(max(len(mine), len(theirs))):
                 a = mine[index][0] if index < len(mine) else "(nothing)"
                 b = theirs[index][0] if index < len(theirs) else "(nothing)"
