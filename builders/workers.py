@@ -27,15 +27,12 @@ the loader meanwhile (`submitter`); the lessons then come back to them in the sa
 from __future__ import annotations
 
 import atexit
-import contextlib
-import functools
 import gc
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -43,6 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from builders.collector import BUILD_THRESHOLDS
+from builders.feeder import Feeder
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
 from builders.load.source_cache import Entry, forget_pickled, pickled_entry
@@ -161,9 +159,8 @@ class Renderer:
         self.backlog: deque[_Queued] = deque()  # queued for the workers, not sent yet
         self.sent = 0  # jobs sent to the workers and not yet taken
         self.unfinished = [0] * self.workers  # jobs sent to each worker and not finished
-        # Jobs are sent from this thread and, as workers finish them, from the pools' threads.
-        self.lock = threading.RLock()
-        self.closed = False
+        self.working: dict[Future[Rendered], int] = {}  # each unfinished job's worker
+        self.feeder = Feeder(self._send_next, self._finished)
 
     def render(self, builder: Builder, jobs: list[Job]) -> Iterator[Artifact]:
         """Each job's files, in the order of `jobs`. Jobs for the workers are queued at once,
@@ -175,9 +172,9 @@ class Renderer:
         if not self.handed_out:
             self._hand_out(course)
         queued = [self._queue(builder, job) for job in jobs]
-        with self.lock:
+        with self.feeder.lock:
             self.backlog.extend(item for item in queued if item is not None)
-            self._send()
+        self.feeder.send()
         return self._in_order(builder, jobs, queued)
 
     def _on_threads(self, builder: Builder, course: Course, jobs: list[Job]
@@ -187,29 +184,28 @@ class Renderer:
         self.threads = self.threads or ThreadPoolExecutor(max(2, self.workers), "e4j-render")
         yield from self.threads.map(lambda job: builder.render(course, job), jobs)
 
-    def _send(self) -> None:
-        """Send queued jobs, first come first sent, while the window has room (and, for a job
-        any worker may take, while a worker has room for it). Called with the lock held."""
-        while self.backlog and self.sent < JOBS_AHEAD * self.workers and not self.closed:
-            item = self.backlog[0]
-            worker = item.worker
-            if worker is None:
-                worker = min(range(self.workers), key=lambda i: (self.unfinished[i], i))
-                if self.unfinished[worker] >= JOBS_PER_WORKER:
-                    return  # sent when a worker finishes one
-            future = self.processes[worker].submit(_render, item.builder, item.job)
-            self.backlog.popleft()
-            item.future = future
-            self.sent += 1
-            self.unfinished[worker] += 1
-            future.add_done_callback(functools.partial(self._finished, worker))
+    def _send_next(self) -> Future[Rendered] | None:
+        """Send the first queued job if the window has room (and, for a job any worker may
+        take, if a worker has room for it). Called by the feeder, with its lock held."""
+        if not self.backlog or self.sent >= JOBS_AHEAD * self.workers:
+            return None
+        item = self.backlog[0]
+        worker = item.worker
+        if worker is None:
+            worker = min(range(self.workers), key=lambda i: (self.unfinished[i], i))
+            if self.unfinished[worker] >= JOBS_PER_WORKER:
+                return None  # sent when a worker finishes one
+        future = self.processes[worker].submit(_render, item.builder, item.job)
+        self.backlog.popleft()
+        item.future = future
+        self.sent += 1
+        self.unfinished[worker] += 1
+        self.working[future] = worker
+        return future
 
-    def _finished(self, worker: int, future: Future[Rendered]) -> None:
-        """A worker finished a job (on a pool's thread): it has room for the next."""
-        with self.lock:
-            self.unfinished[worker] -= 1
-            with contextlib.suppress(Exception):  # a broken pool: the job's files say so
-                self._send()
+    def _finished(self, future: Future[Rendered]) -> None:
+        """A worker finished a job: it has room for the next (the feeder sends it)."""
+        self.unfinished[self.working.pop(future)] -= 1
 
     def _queue(self, builder: Builder, job: Job) -> _Queued | None:
         """`job` queued for a worker, or None when this process renders it (a course-wide job
@@ -232,15 +228,15 @@ class Renderer:
             else:
                 # Taken in the order sent: every job sent before this one has been taken and
                 # finished, so there was room for it (unless sending it failed: say why here).
-                with self.lock:
+                with self.feeder.lock:
                     if item.future is None:
-                        self._send()
+                        self.feeder.send()
                 assert item.future is not None, "files taken out of the order of render calls"
                 artifact, parts = item.future.result()
                 item.future = None  # the files are held until written, not to the format's end
-                with self.lock:
+                with self.feeder.lock:
                     self.sent -= 1
-                    self._send()
+                self.feeder.send()
                 builder.receive(parts)
                 yield artifact
 
@@ -293,8 +289,7 @@ class Renderer:
         forget_pickled()  # sent: no need to hold the lessons' bytes longer
 
     def close(self, cancel: bool = False) -> None:
-        with self.lock:
-            self.closed = True  # the pools' threads send nothing more
+        self.feeder.close()  # the pools' threads send nothing more
         pools: list[Executor | None] = [self.threads, *self.processes]
         for pool in pools:
             if pool is not None:  # after an error, workers still starting are not waited for

@@ -13,10 +13,8 @@ cannot be read is simply parsed again. Entries not used by a run are removed aft
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import pickle
-import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from builders.diagnostics import Diagnostic, Diagnostics
+from builders.feeder import Feeder
 from builders.load.lesson import LessonContext, read_lesson
 from builders.load.quiz import read_quiz_text
 from builders.memo import keep
@@ -218,10 +217,7 @@ class SourceCache:
         self.used: dict[str, Entry | QuizEntry] = {}
         self.waiting: deque[_Reading[Any]] = deque()  # not in the cache, not sent to a worker
         self.sent: list[_Reading[Any]] = []  # on a worker, not taken in yet
-        # Waiting files are sent from this thread and, as workers finish others, from the
-        # worker pools' threads: a worker never waits for this process to finish a file.
-        self.lock = threading.RLock()
-        self.sending = False
+        self.feeder = Feeder(self._send_next)
         forget_pickled()
         if not code:
             from builders.pipeline import code_digest
@@ -265,9 +261,9 @@ class SourceCache:
         if self.submit is None:
             self._read_here(reading)
         else:
-            with self.lock:
+            with self.feeder.lock:
                 self.waiting.append(reading)
-            self._send()
+            self.feeder.send()
 
         def read() -> tuple[str, E, bytes | None]:
             entry, data = reading.result()
@@ -275,42 +271,30 @@ class SourceCache:
 
         return read
 
-    def _send(self) -> None:
-        """Give waiting lessons and quizzes to the workers that have room, first come first sent."""
-        with self.lock:
-            if self.sending:  # called back from the loop below, which goes on
-                return
-            self.sending = True
-            try:
-                while self.submit and self.waiting and self.waiting[0].send(self.submit,
-                                                                            self.folder):
-                    reading = self.waiting.popleft()
-                    self.sent.append(reading)
-                    assert reading.future is not None
-                    reading.future.add_done_callback(self._worker_finished)
-            finally:
-                self.sending = False
-
-    def _worker_finished(self, future: Future[bytes]) -> None:
-        """A worker finished a file (on a pool's thread): it has room for the next."""
-        with contextlib.suppress(Exception):  # a broken pool: the file's result says so
-            self._send()
+    def _send_next(self) -> Future[bytes] | None:
+        """Give the first waiting lesson or quiz to a worker with room for it, if any. Called by
+        the feeder, with its lock held."""
+        if not (self.submit and self.waiting and self.waiting[0].send(self.submit, self.folder)):
+            return None
+        reading = self.waiting.popleft()
+        self.sent.append(reading)
+        return reading.future
 
     def settle(self) -> None:
         """Read the files still waiting, here and on the workers: this process takes them
         from the last, the workers from the first. Between two, it takes in what the workers
         have finished, so little is left to take in once the last file is read."""
         while True:
-            self._send()
+            self.feeder.send()
             self._take_finished()
-            with self.lock:
+            with self.feeder.lock:
                 if not self.waiting:
                     return
                 reading = self.waiting.pop()
             self._read_here(reading)
 
     def _take_finished(self) -> None:
-        with self.lock:
+        with self.feeder.lock:
             finished = [r for r in self.sent if r.future is not None and r.future.done()]
             self.sent = [r for r in self.sent if r not in finished]
         for reading in finished:
