@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from builders.shipped_data import shipped_yaml
 
 LOCALES = Path(__file__).parent / "locales"
 FALLBACK = "en"
@@ -21,8 +21,7 @@ def shipped_strings(lang: str) -> dict[str, Any]:
     path = LOCALES / f"{lang}.yaml"
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return shipped_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def use_course_strings(interface: tuple[tuple[str, str], ...]) -> None:

@@ -7,11 +7,7 @@ from typing import Any
 import yaml
 
 from builders.diagnostics import Diagnostics, SourceLoc
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+from builders.shipped_data import SAFE_LOADER
 
 
 class YMap(dict):
@@ -45,7 +41,7 @@ def _loc(path: str, mark: Any, line_offset: int) -> SourceLoc:
 
 def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) -> Any | None:
     """Parse one YAML document; on a syntax error record a diagnostic and return None."""
-    loader = _Loader(text)
+    loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -9,8 +9,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.memo import keep
 from builders.model import Course, Lesson
@@ -26,6 +24,7 @@ from builders.quality.wordlists import (
     terminology,
     text_words,
 )
+from builders.shipped_data import shipped_yaml
 
 MIN_WORDS_MEASURED = 100
 MEMO_LIMIT = 10_000  # lessons whose findings are kept
@@ -35,7 +34,7 @@ SAFETY_AUDIENCES = ("primary", "secondary")
 @lru_cache(maxsize=1)
 def bands() -> dict[str, Any]:
     text = (resources.files("builders.quality") / "data" / "bands.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml(text)
 
 
 def check(course: Course) -> Iterator[Diagnostic]:

@@ -10,13 +10,13 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-import yaml
+from builders.shipped_data import shipped_yaml
 
 
 @lru_cache(maxsize=1)
 def wordlists() -> dict[str, Any]:
     text = (resources.files("builders.quality") / "data" / "wordlists.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml(text)
 
 
 @lru_cache(maxsize=256)

@@ -6,17 +6,17 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
 from builders.render.pages import static_file
 from builders.render.templates import template_env
+from builders.shipped_data import shipped_yaml
 
 
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, str]]:
     text = (resources.files("builders.results") / "strings.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml(text)
 
 
 def number(value: Any, lang: str, digits: int = 1) -> str:
