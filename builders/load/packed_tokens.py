@@ -19,8 +19,7 @@ import builders.load.markdown  # noqa: F401  (registers the fast pickling of tok
 
 
 class PackedTokens(Sequence[Token]):
-    """Read-only tokens, pickled on first need and unpickled on first use. Once unpickled, the
-    bytes are let go (pickled again if the tokens travel on)."""
+    """Read-only tokens, pickled when they travel and unpickled on first use."""
 
     __slots__ = ("_data", "_tokens")
 
@@ -32,8 +31,10 @@ class PackedTokens(Sequence[Token]):
 
     @property
     def data(self) -> bytes:
+        """The pickled tokens: kept only while the tokens are not built (one form is held,
+        never both)."""
         if self._data is None:
-            self._data = pickle.dumps(self._tokens, pickle.HIGHEST_PROTOCOL)
+            return pickle.dumps(self._tokens, pickle.HIGHEST_PROTOCOL)
         return self._data
 
     @property
@@ -68,6 +69,8 @@ class PackedTokens(Sequence[Token]):
         return iter(self.tokens)
 
     def __repr__(self) -> str:
+        if self._tokens is not None:
+            return f"PackedTokens({len(self._tokens)} tokens)"
         return f"PackedTokens({len(self.data)} bytes)"
 
 
