@@ -57,6 +57,30 @@ def test_noop_and_incremental_rebuild(course_copy):
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
+def test_an_incremental_rebuild_writes_what_a_clean_build_writes(course_copy, tmp_path,
+                                                                 monkeypatch):
+    """Every format, after one lesson and one quiz changed: the files carried over and the
+    files rebuilt (on threads, from lessons found in the build cache) are byte for byte those
+    of a build from nothing."""
+    from builders.formats import REGISTRY
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = course_copy("full")
+    out = tmp_path / "incremental"
+    build(root, out, list(REGISTRY))
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text() + "\nRead more in [the report](https://www.unodc.org/).\n")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text().replace("Which factor is **global**?",
+                                             "Which factor is *global*?"))
+    again = build(root, out, list(REGISTRY))
+    assert any(report.reused for report in again.formats)
+    build(root, tmp_path / "clean", list(REGISTRY), force=True)
+    incremental, clean = tree_bytes(out), tree_bytes(tmp_path / "clean")
+    assert sorted(incremental) == sorted(clean)
+    assert [name for name in clean if incremental[name] != clean[name]] == []
+
+
 def test_a_build_leaves_the_collector_as_it_found_it(course_copy, monkeypatch):
     """The course is left out of garbage collections only while a build writes it out: the
     preview server builds again and again in one process, and must not keep every course."""
