@@ -113,7 +113,7 @@ def read_lesson(
         waivers=read_waivers(fields),
         source=text,
         local_refs=tuple(scan.local_refs),
-        landmarks=Landmarks(*(tuple(found) for found in scan.landmarks)),
+        landmarks=Landmarks(tuple(scan.headings), tuple(scan.containers), tuple(scan.citations)),
     )
 
 
@@ -192,8 +192,10 @@ class _BodyScan:
         self.local_refs: list[tuple[str, SourceLoc]] = []
         self.images: list[str] = []
         self.heading_level = 1
-        # headings, containers, citations: see Landmarks
-        self.landmarks: tuple[list[tuple[str, int]], ...] = ([], [], [])
+        # Landmarks: (heading tag, line), (container name, line), (cited ids, line)
+        self.headings: list[tuple[str, int]] = []
+        self.containers: list[tuple[str, int]] = []
+        self.citations: list[tuple[str, int]] = []
 
     def line_of(self, token: Token) -> int:
         return (token.map[0] if token.map else 0) + 1 + self.offset
@@ -214,11 +216,11 @@ class _BodyScan:
         diags = self.ctx.diags
         for token in tokens:
             if token.type == "heading_open":
-                self.landmarks[0].append((token.tag, self.line_of(token)))
+                self.headings.append((token.tag, self.line_of(token)))
                 self._heading(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
                 name = token.type[len("container_") : -len("_open")]
-                self.landmarks[1].append((name, self.line_of(token)))
+                self.containers.append((name, self.line_of(token)))
                 if token.info.strip().split(" ", 1)[0] not in CONTAINERS:
                     diags.error(
                         "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
@@ -275,7 +277,7 @@ class _BodyScan:
                 )
         for child in token.children or []:
             if child.type == "citation":
-                self.landmarks[2].append((" ".join(child.meta["ids"]), self.line_of(token)))
+                self.citations.append((" ".join(child.meta["ids"]), self.line_of(token)))
                 self._citation(token, child)
             elif child.type == "term":
                 self._term(token, child)
