@@ -238,3 +238,55 @@ def test_the_threads_that_feed_the_workers_get_the_interpreter_soon_and_only_mea
     with workers.Renderer({}, workers=1):
         assert sys.getswitchinterval() == min(before, workers.HANDOFF_SECONDS)
     assert sys.getswitchinterval() == before
+
+
+def _lesson_pages(course):
+    """How the formats render a lesson's learner page, teacher page and SCORM page."""
+    from builders.render.pages import Runtime, lesson_page
+
+    module = course.module("demo")
+    lesson = module.lesson("secondary", "en")
+    return [
+        lambda: lesson_page(course, module, lesson, teacher=False, root="../../",
+                            media="../../media"),
+        lambda: lesson_page(course, module, lesson, teacher=True, root="../../../",
+                            media="../../../media"),
+        lambda: lesson_page(course, module, lesson, teacher=False, root="../", media="../media",
+                            runtime=Runtime("1.2", 70)),
+    ]
+
+
+@pytest.mark.parametrize("with_image", [True, False])
+def test_the_pages_of_a_lesson_share_its_quiz(course_copy, monkeypatch, with_image):
+    """The learner, teacher and package pages of a lesson show the same questions: made once,
+    unless a question shows an image, whose path depends on where the page is. Shared or not,
+    each page is the one made alone."""
+    import builders.render.quiz_view as quiz_view
+
+    root = course_copy("full")
+    glossary = root / "modules/glossary.yaml"
+    glossary.write_text(glossary.read_text() + (
+        "  - id: recruitment-fee\n"
+        "    term: {en: recruitment fee, fr: frais de recrutement}\n"
+        "    definition: {en: What a worker is charged to get a job., fr: Ce qu'on fait payer.}\n"
+    ))
+    quiz = root / "quizzes/demo/secondary.yaml"
+    text = quiz.read_text().replace(  # cited and named by the quiz alone, not by the lesson
+        "Which factor is **global**?", "Which factor is **global** [§16], [[recruitment-fee]]?")
+    if not with_image:
+        text = text.replace(" ![The four levels of risk](images/levels.png)", "")
+    quiz.write_text(text)
+    course, _ = load_course(root)
+    made = []
+    question_views = quiz_view.question_views
+    monkeypatch.setattr(quiz_view, "question_views",
+                        lambda *args: made.append(1) or question_views(*args))
+    monkeypatch.setattr(quiz_view, "_SHARED", {})
+    pages = [render() for render in _lesson_pages(course)]
+    assert len(made) == (3 if with_image else 1)
+    alone = []
+    for render in _lesson_pages(course):
+        monkeypatch.setattr(quiz_view, "_SHARED", {})
+        alone.append(render())
+    assert pages == alone
+    assert all(b'id="para-16"' in page and b'id="term-recruitment-fee"' in page for page in pages)

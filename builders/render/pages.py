@@ -11,7 +11,7 @@ from markupsafe import Markup
 from builders.locales import UI
 from builders.model import AUDIENCES, Course, Lesson, Module
 from builders.render.html import HtmlFragments, PageState, paragraph_anchor
-from builders.render.quiz_view import question_views, quiz_json
+from builders.render.quiz_view import page_question_views, quiz_json
 from builders.render.templates import template_env
 
 RESERVED_IDS = ("main", "outcomes", "class-plan", "quiz", "quiz-title", "glossary", "sources")
@@ -92,7 +92,7 @@ def lesson_page(
     frags = HtmlFragments(course, state)
     body = Markup(frags.lesson_body(lesson, teacher))
     quiz = module.quiz(lesson.audience) if with_quiz else None
-    views = question_views(quiz, frags, lesson.lang) if quiz else []
+    views = page_question_views(course, quiz, state) if quiz else []
     for view in views:
         for ident in view.paragraphs:
             state.cited[ident] = None

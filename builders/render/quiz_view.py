@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from typing import Any
 
 from markupsafe import Markup
 
-from builders.model import Question, Quiz
-from builders.render.html import HtmlFragments
+from builders.memo import keep
+from builders.model import Course, Question, Quiz
+from builders.render.html import HtmlFragments, PageState
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -51,6 +52,32 @@ class QuestionView:
     marking_guide: Markup = Markup("")
     min_words: int = 0
     key: dict[str, Any] = field(default_factory=dict)  # what quiz.js needs to check answers
+
+
+SHARED_LIMIT = 2_000  # quizzes (in one language) whose views are kept for other pages
+_SHARED: dict[tuple[str, str, str, bool], tuple[list[QuestionView], list[str], list[str]]] = {}
+
+
+def page_question_views(course: Course, quiz: Quiz, state: PageState) -> list[QuestionView]:
+    """The quiz's views for a lesson page, with the paragraphs and terms they cite added to the
+    page's `state`. Every page of a lesson (learner, teacher, inside each package) shows the same
+    views: they are made once, unless they show an image (its path depends on where the page
+    is) or a heading (its id on the page's other headings)."""
+    key = (course.digest, quiz.path, state.lang, state.self_contained)
+    shared = _SHARED.get(key)
+    if shared is None:
+        own = replace(state, cited={}, terms={}, ids=set(state.ids), images={})
+        views = question_views(quiz, HtmlFragments(course, own), state.lang)
+        shared = views, list(own.cited), list(own.terms)
+        if own.images or own.ids != state.ids:
+            state.ids, state.heading_level = own.ids, own.heading_level
+            state.images.update(own.images)
+        else:
+            keep(_SHARED, key, shared, SHARED_LIMIT)
+    views, cited, terms = shared
+    state.cited.update(dict.fromkeys(cited))
+    state.terms.update(dict.fromkeys(terms))
+    return views
 
 
 def question_views(quiz: Quiz, frags: HtmlFragments, lang: str) -> list[QuestionView]:
