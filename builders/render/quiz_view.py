@@ -54,7 +54,10 @@ class QuestionView:
     key: dict[str, Any] = field(default_factory=dict)  # what quiz.js needs to check answers
 
 
-SHARED_LIMIT = 2_000  # quizzes (in one language) whose views are kept for other pages
+# Quizzes (in one language) whose views are kept for other pages: about 100 kB each. A lesson's
+# learner and teacher pages are made one after the other, its package pages with the next
+# formats: a course of up to about this many lessons per process shares with those too.
+SHARED_LIMIT = 128
 _SHARED: dict[tuple[str, str, str, bool], tuple[list[QuestionView], list[str], list[str]]] = {}
 
 
