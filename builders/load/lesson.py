@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS
-from builders.load.markdown import markdown_parser
+from builders.load.markdown import body_line, markdown_parser
 from builders.load.packed_tokens import PackedTokens
 from builders.load.yaml import load_yaml
 from builders.model import CONTAINERS, Landmarks, Lesson, Outcome, PlanStep
@@ -197,9 +197,6 @@ class _BodyScan:
         self.containers: list[tuple[str, int]] = []
         self.citations: list[tuple[str, int]] = []
 
-    def line_of(self, token: Token) -> int:
-        return (token.map[0] if token.map else 0) + 1 + self.offset
-
     def loc_in(self, token: Token, needle: str = "", offset: int | None = None) -> SourceLoc:
         """Best position of `needle` inside the block that `token` belongs to."""
         start = token.map[0] if token.map else 0
@@ -216,11 +213,11 @@ class _BodyScan:
         diags = self.ctx.diags
         for token in tokens:
             if token.type == "heading_open":
-                self.headings.append((token.tag, self.line_of(token)))
+                self.headings.append((token.tag, body_line(token, self.offset)))
                 self._heading(token)
             elif token.type.startswith("container_") and token.type.endswith("_open"):
                 name = token.type[len("container_") : -len("_open")]
-                self.containers.append((name, self.line_of(token)))
+                self.containers.append((name, body_line(token, self.offset)))
                 if token.info.strip().split(" ", 1)[0] not in CONTAINERS:
                     diags.error(
                         "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
@@ -277,7 +274,7 @@ class _BodyScan:
                 )
         for child in token.children or []:
             if child.type == "citation":
-                self.citations.append((" ".join(child.meta["ids"]), self.line_of(token)))
+                self.citations.append((" ".join(child.meta["ids"]), body_line(token, self.offset)))
                 self._citation(token, child)
             elif child.type == "term":
                 self._term(token, child)

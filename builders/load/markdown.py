@@ -135,6 +135,12 @@ def _unpickle_token(*values: Any) -> Token:
 copyreg.pickle(Token, _pickle_token)
 
 
+def body_line(token: Token, body_offset: int) -> int:
+    """The line of the lesson file where a body token's block starts (`body_offset`: the lines
+    before the body)."""
+    return (token.map[0] if token.map else 0) + 1 + body_offset
+
+
 @lru_cache(maxsize=32768)
 def parsed(text: str, inline: bool) -> tuple[Token, ...]:
     """The tokens of a quiz or glossary string. The same strings are checked when loading and

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from builders.diagnostics import Diagnostic, SourceLoc
+from builders.load.markdown import body_line
 from builders.memo import keep
 from builders.model import Course, Lesson
 from builders.quality.prose import Block, text_blocks
@@ -208,7 +209,7 @@ def _link_text(lesson: Lesson) -> Iterator[Diagnostic]:
                 words.append(follower.content)
             label = " ".join("".join(words).split()).casefold().strip(" .:")
             if label in vague:
-                line = (token.map[0] if token.map else 0) + 1 + lesson.body_offset
+                line = body_line(token, lesson.body_offset)
                 yield Diagnostic(
                     "warning",
                     "a11y.link-text",
@@ -230,7 +231,7 @@ def _tables(lesson: Lesson) -> Iterator[Diagnostic]:
             if follower.type == "inline":
                 header.append(follower.content.strip())
         if not any(header):
-            line = (token.map[0] if token.map else 0) + 1 + lesson.body_offset
+            line = body_line(token, lesson.body_offset)
             yield Diagnostic(
                 "warning",
                 "a11y.table-header",

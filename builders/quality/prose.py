@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from builders.load.markdown import body_line
 from builders.model import Lesson
 from builders.render.html import drop_teacher_notes
 
@@ -70,6 +71,6 @@ def text_blocks(lesson: Lesson, teacher: bool = False, keep_terms: bool = False)
         elif token.type == "inline" and not skipping:
             text = inline_text(token, keep_terms)
             if text:
-                line = (token.map[0] if token.map else 0) + 1 + lesson.body_offset
+                line = body_line(token, lesson.body_offset)
                 kind = "heading" if heading else "list" if in_list else "paragraph"
                 yield Block(text, token.content, line, kind)
