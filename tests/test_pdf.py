@@ -197,3 +197,30 @@ def test_a_source_error_raised_in_a_worker_reaches_the_parent_whole():
     error = CourseError([Diagnostic("error", "lesson.image-unreadable", "x", SourceLoc("a.md"))])
     again = pickle.loads(pickle.dumps(error))
     assert isinstance(again, CourseError) and again.diagnostics == error.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("file", "find", "replace", "where", "shown"),
+    [
+        ("modules/demo/secondary.en.md", "Sort the cards", "Sort the 😀 cards",
+         "modules/demo/secondary.en.md:38:10:", "'😀' U+1F600 (GRINNING FACE)"),
+        # Typst names a character it cannot print as an escape: \u{d7ff}
+        ("quizzes/demo/secondary.yaml", "Which factor is **global**?",
+         "Which factor is **global** \\uD7FF?", "quizzes/demo/secondary.yaml:9:5:",
+         "U+D7FF (unassigned)"),
+    ],
+)
+def test_text_the_print_fonts_cannot_show_is_a_located_source_error(
+    file, find, replace, where, shown, course_copy, run_cli
+):
+    """PDF/UA forbids printing a character as an empty box: the build names where it is, and
+    the other editions still show it."""
+    root = course_copy("full")
+    path = root / file
+    path.write_text(path.read_text("utf-8").replace(find, replace, 1), encoding="utf-8")
+    result = run_cli("--root", root, "build", "--format", "pdf")
+    assert result.code == 1, result.err
+    assert f"{where} error[pdf.no-glyph]" in result.err
+    assert shown in result.err
+    assert "Traceback" not in result.err + result.out and not (root / "exports/pdf").exists()
+    assert run_cli("--root", root, "build", "--format", "html").code == 0

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-from builders.diagnostics import CourseError, Diagnostic, SourceLoc
 from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
-from builders.model import Course, Lesson, Quiz
+from builders.formats.typst_errors import typst_source_error
+from builders.model import Course, Quiz
 from builders.package import DEFAULT_EPOCH
 from builders.render.print_docs import LessonPrint, PrintDoc
 
@@ -82,8 +82,9 @@ class PdfBuilder(Builder):
             try:
                 return compile_pdf(doc, images)
             except Exception as exc:  # Typst's own error type
-                if doc.images and "image" in str(exc).lower():
-                    raise unreadable_image(lesson, doc, exc) from None
+                source_error = typst_source_error(exc, lesson, doc, printer.quiz)
+                if source_error is not None:
+                    raise source_error from None
                 raise
 
         # Typst releases the GIL: a lesson's documents are typeset side by side.
@@ -93,18 +94,6 @@ class PdfBuilder(Builder):
         if printer.quiz and printer.quiz.pre_post:
             artifact[f"{stem}-scores.csv"] = score_sheet(printer.quiz)
         return artifact
-
-
-def unreadable_image(lesson: Lesson, doc: PrintDoc, error: Exception) -> CourseError:
-    """A module image Typst cannot decode (its first bytes looked right): a source problem."""
-    return CourseError([Diagnostic(
-        "error",
-        "lesson.image-unreadable",
-        f"an image of this lesson cannot be typeset: {error}",
-        SourceLoc(lesson.path, 1, 1),
-        f"open and save again {', '.join(sorted(set(doc.images.values())))} (PNG, JPEG, GIF, "
-        "WebP or SVG); a damaged or cut-off file is the usual cause",
-    )])
 
 
 def score_sheet(quiz: Quiz) -> bytes:

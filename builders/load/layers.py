@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
+from builders.load.control_chars import report_in_file
 from builders.load.yaml import YMap, YSeq
 
 
@@ -153,12 +154,14 @@ def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
                     SourceLoc(layer.shown))
         return None
     try:
-        return data.decode("utf-8").replace("\r\n", "\n"), digest_bytes(data)
+        text = data.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         diags.error("source.encoding", "the file is not valid UTF-8",
                     SourceLoc(layer.shown, line, 1), "save it as UTF-8")
         return None
+    report_in_file(text, layer.shown, diags)
+    return text, digest_bytes(data)
 
 
 def digest_bytes(data: bytes) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from builders.diagnostics import Diagnostics, SourceLoc
+from builders.load.control_chars import CONTROL, describe, report_in_value
 from builders.shipped_data import SAFE_LOADER
 
 
@@ -47,6 +48,15 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
         if node is None:
             return None
         return _convert(node, loader, path, line_offset, diags)
+    except yaml.reader.ReaderError as exc:
+        if not CONTROL.search(text):  # a control character is reported where the file is read
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+            at = max(0, text.find(char))  # the first is the one refused (libyaml counts bytes)
+            line = text.count("\n", 0, at) + 1 + line_offset
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            diags.error("yaml.syntax", f"YAML does not allow the character {describe(char)}",
+                        SourceLoc(path, line, column), "delete it")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = _loc(path, mark, line_offset) if mark else SourceLoc(path, 1 + line_offset, 1)
@@ -70,6 +80,8 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 def _convert(node: Any, loader: Any, path: str, off: int, diags: Diagnostics) -> Any:
     if node.tag == STR_TAG and node.id == "scalar":
+        if CONTROL.search(node.value):
+            report_in_value(node.value, _loc(path, node.start_mark, off), diags)
         return node.value  # what the loader would construct, without its generic dispatch
     if isinstance(node, yaml.MappingNode):
         result = YMap()
