@@ -104,6 +104,26 @@ def test_errors_are_all_collected(course_copy):
     assert codes == ["cite.unknown-paragraph", "glossary.unknown-term"]
 
 
+def test_a_byte_order_mark_starts_a_file_but_is_an_error_inside_the_text(course_copy):
+    """Editors on Windows may save UTF-8 with a byte-order mark: it is not text. One inside the
+    text (left where two files were joined) is invisible, and PDF/UA forbids it."""
+    root = course_copy("full")
+    for rel in ("modules/demo/secondary.en.md", "modules/demo/module.yaml",
+                "quizzes/demo/secondary.yaml"):
+        path = root / rel
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    course, _ = load_course(root)
+    assert course.modules[0].lessons[0].title == "Risk and protection – a demo lesson"
+    lesson = root / "modules/demo/secondary.en.md"
+    text = lesson.read_text("utf-8-sig")
+    lesson.write_text(text.replace("Sort the cards", "Sort\ufeff the cards"), encoding="utf-8")
+    with pytest.raises(CourseError) as info:
+        load_course(root)
+    [found] = info.value.diagnostics
+    assert (found.code, found.loc.line, found.loc.col) == ("source.control-character", 38, 5)
+    assert "U+FEFF (ZERO WIDTH NO-BREAK SPACE)" in found.message
+
+
 @pytest.mark.parametrize(
     ("path", "data", "problem"),
     [

@@ -1,5 +1,7 @@
 """Control characters in source text: no edition can show them, and XML cannot hold most of them,
-so the loader reports them where they stand (tab and line ends are text, not control)."""
+so the loader reports them where they stand (tab and line ends are text, not control). A
+byte-order mark inside the text (left where files were joined) is reported too: PDF/UA forbids
+it. One at the start of a file is not text; the reader drops it."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import unicodedata
 
 from builders.diagnostics import Diagnostics, SourceLoc
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 
 
 def describe(char: str) -> str:
@@ -36,7 +38,7 @@ def report_in_file(text: str, shown: str, diags: Diagnostics) -> None:
     more = len(CONTROL.findall(text)) - 1
     also = f" ({more} more in this file)" if more else ""
     diags.error("source.control-character",
-                f"the text holds the control character {describe(found[0])}{also}",
+                f"the text holds the invisible character {describe(found[0])}{also}",
                 SourceLoc(shown, line, column),
                 "delete it: such characters come with text pasted from another program")
 
@@ -46,5 +48,5 @@ def report_in_value(value: str, loc: SourceLoc, diags: Diagnostics) -> None:
     found = CONTROL.search(value)
     if found is not None:
         diags.error("source.control-character",
-                    f"this string holds the control character {describe(found[0])}", loc,
+                    f"this string holds the invisible character {describe(found[0])}", loc,
                     "delete the escape (\\x…, \\u…) that makes it")

@@ -142,7 +142,8 @@ def _merge_by_id(base: YSeq, patch: YSeq, diags: Diagnostics) -> YSeq:
 
 
 def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
-    """The file's text (UTF-8, LF line ends) and a digest of its bytes; problems are recorded."""
+    """The file's text (UTF-8, LF line ends, no byte-order mark) and a digest of its bytes;
+    problems are recorded."""
     if layer.path.is_symlink():
         diags.error("source.symlink", "symbolic links are not read", SourceLoc(layer.shown),
                     "copy the file")
@@ -154,7 +155,7 @@ def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
                     SourceLoc(layer.shown))
         return None
     try:
-        text = data.decode("utf-8").replace("\r\n", "\n")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")  # a byte-order mark is dropped
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         diags.error("source.encoding", "the file is not valid UTF-8",
