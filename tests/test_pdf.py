@@ -204,6 +204,8 @@ def test_a_source_error_raised_in_a_worker_reaches_the_parent_whole():
     [
         ("modules/demo/secondary.en.md", "Sort the cards", "Sort the 😀 cards",
          "modules/demo/secondary.en.md:38:10:", "'😀' U+1F600 (GRINNING FACE)"),
+        ("modules/demo/secondary.en.md", "Sort the cards", "Sort the &#x1F600; cards",
+         "modules/demo/secondary.en.md:38:10:", "'😀' U+1F600 (GRINNING FACE)"),
         # Typst names a character it cannot print as an escape: \u{d7ff}
         ("quizzes/demo/secondary.yaml", "Which factor is **global**?",
          "Which factor is **global** \\uD7FF?", "quizzes/demo/secondary.yaml:9:5:",

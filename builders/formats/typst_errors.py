@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc
-from builders.load.control_chars import describe
+from builders.load.control_chars import describe, spelled
 from builders.model import Lesson, Quiz
 from builders.render.print_docs import PrintDoc
 
@@ -54,17 +54,18 @@ def _no_glyph(text: str, font: str, lesson: Lesson, quiz: Quiz | None) -> Course
 
 
 def _where(text: str, lesson: Lesson, quiz: Quiz | None) -> SourceLoc:
-    """The first place of `text` (or of its first character) in the lesson file, else the quiz
-    question that holds it."""
-    at = lesson.source.find(text)
-    if at < 0 and text.strip():
+    """The first place of `text` (or of its first character), as itself or as a character
+    reference, in the lesson file; else the quiz question that holds it."""
+    written = spelled(lesson.source, text)
+    if not written and text.strip():
         text = text.strip()[0]
-        at = lesson.source.find(text)
-    if at >= 0:
+        written = spelled(lesson.source, text)
+    if written:
+        at = lesson.source.find(written)
         line = lesson.source.count("\n", 0, at) + 1
         return SourceLoc(lesson.path, line, at - (lesson.source.rfind("\n", 0, at) + 1) + 1)
     for question in quiz.questions if quiz else ():
-        if any(text in value.get(lesson.lang) for _name, value in question.texts()):
+        if any(spelled(value.get(lesson.lang), text) for _name, value in question.texts()):
             return question.loc
     return lesson.loc
 

@@ -5,12 +5,14 @@ it. One at the start of a file is not text; the reader drops it."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 from builders.diagnostics import Diagnostics, SourceLoc
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
+CHAR_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,8}|#[0-9]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def describe(char: str) -> str:
@@ -50,3 +52,27 @@ def report_in_value(value: str, loc: SourceLoc, diags: Diagnostics) -> None:
         diags.error("source.control-character",
                     f"this string holds the invisible character {describe(found[0])}", loc,
                     "delete the escape (\\x…, \\u…) that makes it")
+
+
+def spelled(text: str, char: str) -> str:
+    """How `char` is first written in Markdown source `text`: itself, or a character reference
+    (`&#xFEFF;`, `&#65279;`, a named one) that makes it; "" when neither is found."""
+    at = text.find(char)
+    for reference in CHAR_REFERENCE.finditer(text, 0, at if at >= 0 else len(text)):
+        if html.unescape(reference[0]) == char:
+            return reference[0]
+    return char if at >= 0 else ""
+
+
+def invisible_reference(markdown: str, text: str) -> str | None:
+    """The character reference of `markdown` that makes an invisible character of its decoded
+    `text`, or None (characters written as themselves are reported where the file is read)."""
+    found = CONTROL.search(text)
+    written = spelled(markdown, found[0]) if found else ""
+    return written if written.startswith("&") else None
+
+
+def report_reference(reference: str, loc: SourceLoc, diags: Diagnostics) -> None:
+    diags.error("source.control-character",
+                f"the character reference {reference} makes the invisible character "
+                f"{describe(html.unescape(reference))}", loc, "delete it")

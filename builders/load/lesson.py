@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
+from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS
 from builders.load.markdown import body_line, markdown_parser
@@ -283,6 +284,9 @@ class _BodyScan:
                 self.local_refs.append((child.meta["id"], loc))
             elif child.type == "image":
                 self._image(token, child)
+            elif child.type == "text" and (reference := invisible_reference(content,
+                                                                             child.content)):
+                report_reference(reference, self.loc_in(token, reference), diags)
 
     def _citation(self, block: Token, child: Token) -> None:
         loc = self.loc_in(block, child.content, child.meta["offset"])

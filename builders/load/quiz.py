@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
+from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_mapping, read_waivers
 from builders.load.keys import (
     COMMON_KEYS,
@@ -296,6 +297,9 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
                         "quiz.local", "[[local:…]] placeholders are for lessons, not quizzes",
                         loc, "write the fact into the question, or ask about the lesson",
                     )
+                elif child.type == "text" and (reference := invisible_reference(value,
+                                                                                 child.content)):
+                    report_reference(reference, loc, ctx.diags)
                 elif child.type == "term" and child.meta["id"] not in ctx.term_ids:
                     ctx.diags.error(
                         "glossary.unknown-term",
