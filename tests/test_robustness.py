@@ -13,9 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from builders.diagnostics import CourseError
 from builders.formats import REGISTRY, get_builder
 from builders.load import load_course
 from builders.pipeline import build
@@ -64,6 +66,62 @@ def test_any_quiz_file_gets_a_diagnostic(text, run_cli, tmp_path_factory):
     shutil.copytree(COURSES / "full", root)
     (root / QUIZ).write_text(text, encoding="utf-8")
     _clean_outcome(run_cli("--root", root, "check"))
+
+
+# Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at
+# most one piece that is bad input (an invisible character or a reference to one, a character no
+# print font has) or none.
+PIECES = st.sampled_from([
+    *"ab é\n#*_[]()<>!:;-=~{}|\\`\"'§/.,09&%$@^+?", "\u2028", "\u200f", "\u0301", "\u00a0",
+    "«", "»", "’", "—", "Ж", "€", "✓", "[§8]", "[[vulnerability]]", "\n:::activity\n",
+    "\n:::\n", "\n| a | b |\n|---|---|\n| c | d |\n", "![alt](images/levels.png)",
+    "[x](https://e.org)", "\n    code\n", "\n```\n", "\n> ", "\n1. ", "\n- ", "\n### ", "]]>",
+    "<!--", "#{", "#let", "//", "/*", "\\u{0}", "$$", "&#0;",
+])
+BAD_PIECE = st.sampled_from(["", "", "", "\x0b", "\x1b", "\x7f", "\ufeff", "😀", "\ud7ff",
+                             "&#xFEFF;", "&#12;", "&#x1F600;"])
+TEXT = st.tuples(st.lists(PIECES, max_size=30).map("".join), BAD_PIECE,
+                 st.lists(PIECES, max_size=30).map("".join)).map("".join)
+EVERY_FORMAT_FUZZ = settings(FUZZ, max_examples=60)
+
+
+def _every_format_builds_or_reports(root: Path) -> None:
+    """Load, then build each format in this process: a source error must be located; anything
+    else raised is a bug."""
+    try:
+        course, _ = load_course(root)
+    except CourseError as error:
+        _assert_located(error, root)
+        return
+    for name in REGISTRY:
+        try:
+            get_builder(name).build(course)
+        except CourseError as error:
+            _assert_located(error, root)
+
+
+def _assert_located(error: CourseError, root: Path) -> None:
+    for found in error.diagnostics:
+        assert (root / found.loc.path).is_file() and found.loc.line >= 1, found.format()
+
+
+@pytest.mark.slow
+@EVERY_FORMAT_FUZZ
+@given(lesson=TEXT, prompt=TEXT)
+def test_any_text_builds_in_every_format_or_gets_a_located_diagnostic(
+    lesson, prompt, tmp_path_factory
+):
+    root = tmp_path_factory.mktemp("fuzz-all") / "c"
+    shutil.copytree(COURSES / "full", root)
+    path = root / LESSON
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Sort the cards into four piles.", lesson), encoding="utf-8")
+    quiz = root / QUIZ
+    quoted = yaml.safe_dump("Word " + prompt, default_style='"', width=10**9).strip()
+    quiz.write_text(
+        quiz.read_text("utf-8").replace('"Which factor is **global**?"', quoted), encoding="utf-8"
+    )
+    _every_format_builds_or_reports(root)
 
 
 HOSTILE = (
