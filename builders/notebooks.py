@@ -170,37 +170,34 @@ class NotebookError(ValueError):
         self.diagnostic = diagnostic
 
 
-def notebook_lesson(notebook: dict[str, Any], path: str) -> tuple[str, str]:
+def notebook_lesson(notebook: Any, path: str) -> tuple[str, str]:
     """(lesson path, lesson file text) from a notebook this module exported, edited or not."""
-    meta = notebook.get("metadata", {}).get("e4j")
-    if not isinstance(meta, dict) or "path" not in meta or "front_matter" not in meta:
-        raise NotebookError(
-            Diagnostic(
-                "error",
-                "notebook.metadata",
-                "the notebook has no e4j lesson metadata",
-                SourceLoc(path, 1, 1),
-                "import notebooks that `e4j build --format notebook` made",
-            )
-        )
-    lesson_path = str(meta["path"])
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    meta = metadata.get("e4j") if isinstance(metadata, dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("path"), str) \
+            or not isinstance(meta.get("front_matter"), str):
+        raise _not_ours(path, "the notebook has no e4j lesson metadata")
+    lesson_path = meta["path"]
     if not re.fullmatch(r"modules/[a-z0-9-]+/[a-z-]+\.[a-zA-Z-]+\.md", lesson_path):
-        raise NotebookError(
-            Diagnostic(
-                "error",
-                "notebook.metadata",
-                f"unexpected lesson path '{lesson_path}'",
-                SourceLoc(path, 1, 1),
-            )
-        )
+        raise _not_ours(path, f"unexpected lesson path '{lesson_path}'")
+    cells = notebook.get("cells", [])
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+        raise _not_ours(path, "the notebook's cells are not a list of cells", "notebook.cells")
     segments = []
-    for cell in notebook.get("cells", []):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.get("cell_type") == "markdown" and TAG_LESSON in tags:
+    for number, cell in enumerate(cells, start=1):
+        cell_meta = cell.get("metadata", {})
+        tags = cell_meta.get("tags", []) if isinstance(cell_meta, dict) else []
+        if cell.get("cell_type") == "markdown" and isinstance(tags, list) and TAG_LESSON in tags:
             source = cell.get("source", "")
-            if isinstance(source, list):
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
                 source = "".join(source)
+            if not isinstance(source, str):
+                raise _not_ours(path, f"cell {number} has no text as its source", "notebook.cells")
             segments.append(source.strip("\n") + "\n")
     body = "\n".join(segments)
-    front = str(meta["front_matter"])
-    return lesson_path, f"---\n{front}---\n\n{body}"
+    return lesson_path, f"---\n{meta['front_matter']}---\n\n{body}"
+
+
+def _not_ours(path: str, problem: str, code: str = "notebook.metadata") -> NotebookError:
+    return NotebookError(Diagnostic("error", code, problem, SourceLoc(path, 1, 1),
+                                    "import notebooks that `e4j build --format notebook` made"))

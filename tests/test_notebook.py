@@ -88,3 +88,25 @@ def test_builder_writes_notebook_and_safe_preview(course_copy):
     preview = files["en/e4j-demo-university-en.html"].decode()
     assert "<script>alert" not in preview and "&lt;script&gt;alert" in preview
     assert "https://cdn" not in preview and "Risk factors" in preview
+
+
+@pytest.mark.parametrize(
+    ("notebook", "code"),
+    [
+        ([], "notebook.metadata"),
+        ({"metadata": None}, "notebook.metadata"),
+        ({"metadata": {"e4j": {"path": 3, "front_matter": ""}}}, "notebook.metadata"),
+        ({"metadata": {"e4j": {"path": "modules/demo/secondary.en.md", "front_matter": ""}},
+          "cells": {"0": {}}}, "notebook.cells"),
+        ({"metadata": {"e4j": {"path": "modules/demo/secondary.en.md", "front_matter": ""}},
+          "cells": [{"cell_type": "markdown", "metadata": {"tags": [TAG_LESSON]},
+                     "source": [1, 2]}]}, "notebook.cells"),
+    ],
+)
+def test_a_notebook_of_the_wrong_shape_gets_a_diagnostic(notebook, code, run_cli, tmp_path):
+    """Any JSON may be given: what is not an exported lesson's shape is named, never a crash."""
+    file = tmp_path / "odd.ipynb"
+    file.write_text(json.dumps(notebook), encoding="utf-8")
+    result = run_cli("import", "notebook", file)
+    assert result.code == 1 and f"error[{code}]" in result.err, result.err
+    assert "Traceback" not in result.err + result.out
