@@ -47,7 +47,9 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(node, loader, path, line_offset, diags)
+        converter = _Converter(loader, path, line_offset, diags)
+        value = converter.convert(node)
+        return None if converter.exhausted else value
     except yaml.reader.ReaderError as exc:
         if not CONTROL.search(text):  # a control character is reported where the file is read
             char = exc.character if isinstance(exc.character, str) else chr(exc.character)
@@ -78,37 +80,71 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _convert(node: Any, loader: Any, path: str, off: int, diags: Diagnostics) -> Any:
-    if node.tag == STR_TAG and node.id == "scalar":
-        if CONTROL.search(node.value):
-            report_in_value(node.value, _loc(path, node.start_mark, off), diags)
-        return node.value  # what the loader would construct, without its generic dispatch
-    if isinstance(node, yaml.MappingNode):
+ALIAS_ALLOWANCE = 10_000  # nodes that aliases may add beyond twice the file's own
+
+
+class _Converter:
+    """Composed YAML nodes to located values. An alias (`*name`) is read as a copy of what it
+    names, within an allowance: aliases of aliases make a small file expand without bound."""
+
+    def __init__(self, loader: Any, path: str, off: int, diags: Diagnostics):
+        self.loader, self.path, self.off, self.diags = loader, path, off, diags
+        self.seen: set[int] = set()
+        self.steps = 0
+        self.exhausted = False
+
+    def loc(self, node: Any) -> SourceLoc:
+        return _loc(self.path, node.start_mark, self.off)
+
+    def convert(self, node: Any) -> Any:
+        if node.tag == STR_TAG and node.id == "scalar":
+            if CONTROL.search(node.value):
+                report_in_value(node.value, self.loc(node), self.diags)
+            return node.value  # what the loader would construct, without its generic dispatch
+        if node.id in ("mapping", "sequence") and not self._within_allowance(node):
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            seq = YSeq(self.convert(item) for item in node.value)
+            seq.loc = self.loc(node)
+            seq.item_locs = [self.loc(item) for item in node.value]
+            return seq
+        return self.loader.construct_object(node, deep=True)
+
+    def _within_allowance(self, node: Any) -> bool:
+        self.seen.add(id(node))
+        self.steps += 1
+        if self.steps > 2 * len(self.seen) + ALIAS_ALLOWANCE and not self.exhausted:
+            self.exhausted = True
+            self.diags.error(
+                "yaml.alias",
+                "YAML aliases (*name) make this file expand far beyond its own size",
+                self.loc(node),
+                "write the values out instead of aliasing aliases",
+            )
+        return not self.exhausted
+
+    def mapping(self, node: Any) -> YMap:
         result = YMap()
-        result.loc = _loc(path, node.start_mark, off)
+        result.loc = self.loc(node)
         result.key_locs = {}
         result.value_locs = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, path, off, diags)
-            key_loc = _loc(path, key_node.start_mark, off)
+            key = self.convert(key_node)
+            key_loc = self.loc(key_node)
             if isinstance(key, (dict, list)):
-                diags.error("yaml.key", "a mapping key must be a plain value", key_loc)
+                self.diags.error("yaml.key", "a mapping key must be a plain value", key_loc)
                 continue
             if key in result:
-                diags.error(
+                self.diags.error(
                     "yaml.duplicate-key",
                     f"key '{key}' appears twice in this mapping",
                     key_loc,
                     f"the first '{key}' is at line {result.key_locs[key].line}; keep one",
                 )
                 continue
-            result[key] = _convert(value_node, loader, path, off, diags)
+            result[key] = self.convert(value_node)
             result.key_locs[key] = key_loc
-            result.value_locs[key] = _loc(path, value_node.start_mark, off)
+            result.value_locs[key] = self.loc(value_node)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        seq = YSeq(_convert(item, loader, path, off, diags) for item in node.value)
-        seq.loc = _loc(path, node.start_mark, off)
-        seq.item_locs = [_loc(path, item.start_mark, off) for item in node.value]
-        return seq
-    return loader.construct_object(node, deep=True)

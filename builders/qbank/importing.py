@@ -254,4 +254,12 @@ def quiz_yaml(quiz: ImportedQuiz, title: dict[str, str], pass_mark: int = 70) ->
             for q in quiz.questions.values()
         ],
     }
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(document, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False,
+                     width=100)
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes each value out where it is used: an author reads no anchors nor aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
