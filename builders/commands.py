@@ -307,6 +307,9 @@ def _new(args: argparse.Namespace, root: Path, out: Console, err: Console) -> in
             created = [p for a in args.audience for p in new_quiz(root, args.module, a)]
     except ScaffoldError as exc:
         return _usage(err, str(exc))
+    except CourseError as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return EXIT_CONTENT
     for path in created:
         out.print(f"created {escape(str(path.relative_to(root)))}")
     out.print(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc
+from builders.load.yaml import YMap, YSeq, load_yaml
 from builders.model import AUDIENCES
 from builders.write import write_file_atomic
 
@@ -42,9 +44,30 @@ class ScaffoldError(ValueError):
     pass
 
 
+def read_mapping(root: Path, rel: str) -> tuple[str, YMap]:
+    """A YAML mapping file of the course and its text; its problems raise a located CourseError."""
+    try:
+        text = (root / rel).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ScaffoldError(f"cannot read {rel}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CourseError([Diagnostic("error", "source.encoding", "the file is not valid UTF-8",
+                                      SourceLoc(rel), "save it as UTF-8")]) from None
+    diags = Diagnostics()
+    data = load_yaml(text, rel, diags)
+    if not diags.errors and not isinstance(data, YMap):
+        diags.error("schema.type", "the file must be a YAML mapping (key: value lines)",
+                    SourceLoc(rel))
+    if diags.errors:
+        raise CourseError(diags.errors)
+    assert isinstance(data, YMap)
+    return text, data
+
+
 def languages(root: Path) -> list[str]:
-    course = yaml.safe_load((root / "modules" / "course.yaml").read_text("utf-8"))
-    return list(course.get("languages") or ["en"])
+    _, course = read_mapping(root, "modules/course.yaml")
+    langs = course.get("languages")
+    return [str(lang) for lang in langs] if isinstance(langs, list) and langs else ["en"]
 
 
 def _empty(langs: list[str]) -> dict[str, str]:
@@ -115,14 +138,36 @@ def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> 
     for lang in languages(root):
         _write_new(folder / f"{audience}.{lang}.md", text, created)
     if register:
-        meta = folder / "module.yaml"
-        data = yaml.safe_load(meta.read_text("utf-8"))
-        if audience not in data.get("audiences", []):
-            data["audiences"] = [*data.get("audiences", []), audience]
-            write_file_atomic(
-                meta, yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
-            )
+        _register_audience(root, f"modules/{ident}/module.yaml", audience)
     return created
+
+
+def _register_audience(root: Path, rel: str, audience: str) -> None:
+    """Add `audience` to the module's `audiences:` list, changing nothing else in the file (its
+    comments and layout stay); a list written in another way is left for the author."""
+    text, data = read_mapping(root, rel)
+    audiences = data.get("audiences")
+    if isinstance(audiences, YSeq) and audience in audiences:
+        return
+    lines = text.splitlines(keepends=True)
+    if isinstance(audiences, YSeq) and audiences:
+        last = audiences.item_locs[-1]
+        line = lines[last.line - 1]
+        if line.lstrip().startswith("- "):  # block list: one more item like the last
+            lines.insert(last.line, f"{line[: last.col - 1]}{audience}\n")
+        elif "]" in line[last.col - 1:]:  # flow list: before its closing bracket
+            close = line.index("]", last.col - 1)
+            lines[last.line - 1] = f"{line[:close]}, {audience}{line[close:]}"
+        else:
+            raise ScaffoldError(f"add '{audience}' to the audiences of {rel} (the lesson files "
+                                "were written)")
+    elif "audiences" not in data:
+        lines.append(("" if text.endswith("\n") or not text else "\n")
+                     + f"audiences: [{audience}]\n")
+    else:
+        raise ScaffoldError(f"add '{audience}' to the audiences of {rel} (the lesson files were "
+                            "written)")
+    write_file_atomic(root / rel, "".join(lines).encode("utf-8"))
 
 
 def new_quiz(root: Path, ident: str, audience: str) -> list[Path]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 import urllib.request
 
+import pytest
+
 from builders.serve import VERSION_PATH, start
 from conftest import PROJECT
 
@@ -33,6 +35,40 @@ def test_new_lesson_registers_the_audience(course_copy, run_cli):
     assert "primary" in (root / "modules/demo/module.yaml").read_text()
     assert (root / "modules/demo/primary.fr.md").is_file()
     assert run_cli("--root", root, "new", "lesson", "nope", "--audience", "primary").code == 2
+
+
+@pytest.mark.parametrize(
+    ("audiences", "registered"),
+    [
+        ("audiences: [secondary]\n", "audiences: [secondary, primary]\n"),
+        ("# who it is for\naudiences:\n  - secondary  # teenagers\n",
+         "# who it is for\naudiences:\n  - secondary  # teenagers\n  - primary\n"),
+    ],
+)
+def test_new_lesson_changes_only_the_audiences_of_the_module_file(
+    audiences, registered, course_copy, run_cli
+):
+    """The author's comments and layout stay: the file is not written out again by a YAML
+    dumper, one item is added to the list as it is written."""
+    root = course_copy("full")
+    meta = root / "modules/demo/module.yaml"
+    before = meta.read_text("utf-8").replace("audiences: [secondary]\n", audiences)
+    meta.write_text(before, encoding="utf-8")
+    assert run_cli("--root", root, "new", "lesson", "demo", "--audience", "primary").code == 0
+    assert meta.read_text("utf-8") == before.replace(audiences, registered)
+    check = run_cli("--root", root, "check").err.splitlines()  # the new lesson's empty fields
+    assert not [line for line in check if line.startswith("modules/demo/module.yaml:")
+                and "error[" in line]
+
+
+def test_new_in_a_course_with_a_broken_course_file_names_the_problem(course_copy, run_cli):
+    root = course_copy("full")
+    (root / "modules/course.yaml").write_text("title: [\n", encoding="utf-8")
+    result = run_cli("--root", root, "new", "module", "other", "--audience", "secondary")
+    assert result.code == 1, result.err
+    assert "modules/course.yaml:2:1: error[yaml.syntax]" in result.err
+    assert "Traceback" not in result.err and "report it" not in result.err
+    assert not (root / "modules/other").exists()
 
 
 def _get(url: str) -> str:
