@@ -70,7 +70,7 @@ def test_any_quiz_file_gets_a_diagnostic(text, run_cli, tmp_path_factory):
 
 # Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at
 # most one piece that is bad input (an invisible character or a reference to one, a character no
-# print font has) or none.
+# print font has, nesting too deep to print) or none.
 PIECES = st.sampled_from([
     *"ab é\n#*_[]()<>!:;-=~{}|\\`\"'§/.,09&%$@^+?", "\u2028", "\u200f", "\u0301", "\u00a0",
     "«", "»", "’", "—", "Ж", "€", "✓", "[§8]", "[[vulnerability]]", "\n:::activity\n",
@@ -79,7 +79,8 @@ PIECES = st.sampled_from([
     "<!--", "#{", "#let", "//", "/*", "\\u{0}", "$$", "&#0;",
 ])
 BAD_PIECE = st.sampled_from(["", "", "", "\x0b", "\x1b", "\x7f", "\ufeff", "😀", "\ud7ff",
-                             "&#xFEFF;", "&#12;", "&#x1F600;"])
+                             "&#xFEFF;", "&#12;", "&#x1F600;", "\n" + ">" * 16 + " q\n",
+                             "*" * 70 + "x" + "*" * 70])
 TEXT = st.tuples(st.lists(PIECES, max_size=30).map("".join), BAD_PIECE,
                  st.lists(PIECES, max_size=30).map("".join)).map("".join)
 EVERY_FORMAT_FUZZ = settings(FUZZ, max_examples=60)

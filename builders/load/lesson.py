@@ -20,6 +20,11 @@ from builders.model import CONTAINERS, Landmarks, Lesson, Outcome, PlanStep
 OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
 AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
+# Deepest nesting of quotes and of inline marks (emphasis, links) a lesson may use: the print
+# edition's typesetter stops at 16 quotes, or 62 marks, in one another (both count towards one
+# limit: a quote as four marks).
+MAX_QUOTE_DEPTH = 10
+MAX_INLINE_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,8 @@ class _BodyScan:
         self.headings: list[tuple[str, int]] = []
         self.containers: list[tuple[str, int]] = []
         self.citations: list[tuple[str, int]] = []
+        self.quote_depth = 0
+        self.too_deep = False
 
     def loc_in(self, token: Token, needle: str = "", offset: int | None = None) -> SourceLoc:
         """Best position of `needle` inside the block that `token` belongs to."""
@@ -213,6 +220,11 @@ class _BodyScan:
     def walk(self, tokens: list[Token]) -> None:
         diags = self.ctx.diags
         for token in tokens:
+            if token.type in ("blockquote_open", "blockquote_close"):
+                self.quote_depth += 1 if token.nesting > 0 else -1
+                if self.quote_depth > MAX_QUOTE_DEPTH:
+                    self._too_deep(token,
+                                   f"quotes are nested more than {MAX_QUOTE_DEPTH} deep here")
             if token.type == "heading_open":
                 self.headings.append((token.tag, body_line(token, self.offset)))
                 self._heading(token)
@@ -232,6 +244,13 @@ class _BodyScan:
                     self.loc_in(token),
                     "use Markdown; HTML is shown as text",
                 )
+
+    def _too_deep(self, token: Token, problem: str) -> None:
+        """One error per lesson for nesting the print edition cannot lay out."""
+        if not self.too_deep:
+            self.too_deep = True
+            self.ctx.diags.error("lesson.nesting", problem, self.loc_in(token),
+                                 "nest less deeply: the printed handout cannot show it")
 
     def _heading(self, token: Token) -> None:
         level = int(token.tag[1])
@@ -274,6 +293,9 @@ class _BodyScan:
                     "use https:, http:, mailto: or an in-page #anchor",
                 )
         for child in token.children or []:
+            if child.level > MAX_INLINE_DEPTH:
+                self._too_deep(token, f"emphasis and links are nested more than "
+                                      f"{MAX_INLINE_DEPTH} deep here")
             if child.type == "citation":
                 self.citations.append((" ".join(child.meta["ids"]), body_line(token, self.offset)))
                 self._citation(token, child)

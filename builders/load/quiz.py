@@ -17,7 +17,7 @@ from builders.load.keys import (
     TYPE_KEYS,
     names,
 )
-from builders.load.lesson import LessonContext, check_image
+from builders.load.lesson import MAX_INLINE_DEPTH, LessonContext, check_image
 from builders.load.markdown import parsed
 from builders.load.yaml import YMap, YSeq
 from builders.model import (
@@ -276,6 +276,10 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
     """Citations and glossary terms inside quiz strings must resolve, as in lessons."""
     for _lang, value in text.pairs:
         for token in parsed(value, inline=True):
+            if any(child.level > MAX_INLINE_DEPTH for child in token.children or []):
+                ctx.diags.error("lesson.nesting", f"emphasis and links are nested more than "
+                                f"{MAX_INLINE_DEPTH} deep here", loc,
+                                "nest less deeply: the printed quiz cannot show it")
             for child in token.children or []:
                 if child.type == "citation":
                     if child.meta["error"]:
