@@ -47,7 +47,7 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
         node = loader.get_single_node()
         if node is None:
             return None
-        converter = _Converter(loader, path, line_offset, diags)
+        converter = _Converter(loader, path, line_offset, diags, ALIAS_ALLOWANCE + len(text))
         value = converter.convert(node)
         return None if converter.exhausted else value
     except yaml.reader.ReaderError as exc:
@@ -80,17 +80,19 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-ALIAS_ALLOWANCE = 10_000  # nodes that aliases may add beyond twice the file's own
+# Values an alias may add beyond the file's own (a file holds at most one per character):
+# enough for generated files that share lists (PyYAML writes aliases), not for aliases of aliases.
+ALIAS_ALLOWANCE = 200_000
 
 
 class _Converter:
     """Composed YAML nodes to located values. An alias (`*name`) is read as a copy of what it
-    names, within an allowance: aliases of aliases make a small file expand without bound."""
+    names, as long as the values read stay within `budget`: aliases of aliases make a small file
+    expand without bound."""
 
-    def __init__(self, loader: Any, path: str, off: int, diags: Diagnostics):
+    def __init__(self, loader: Any, path: str, off: int, diags: Diagnostics, budget: int):
         self.loader, self.path, self.off, self.diags = loader, path, off, diags
-        self.seen: set[int] = set()
-        self.steps = 0
+        self.budget = budget
         self.exhausted = False
 
     def loc(self, node: Any) -> SourceLoc:
@@ -101,7 +103,7 @@ class _Converter:
             if CONTROL.search(node.value):
                 report_in_value(node.value, self.loc(node), self.diags)
             return node.value  # what the loader would construct, without its generic dispatch
-        if node.id in ("mapping", "sequence") and not self._within_allowance(node):
+        if node.id in ("mapping", "sequence") and not self._within_budget(node):
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)
@@ -112,10 +114,9 @@ class _Converter:
             return seq
         return self.loader.construct_object(node, deep=True)
 
-    def _within_allowance(self, node: Any) -> bool:
-        self.seen.add(id(node))
-        self.steps += 1
-        if self.steps > 2 * len(self.seen) + ALIAS_ALLOWANCE and not self.exhausted:
+    def _within_budget(self, node: Any) -> bool:
+        self.budget -= len(node.value) + 1
+        if self.budget < 0 and not self.exhausted:
             self.exhausted = True
             self.diags.error(
                 "yaml.alias",
