@@ -134,6 +134,21 @@ def test_lessons_read_on_workers_stay_packed_here(course_copy, monkeypatch):
     assert lessons[0].tokens.unpacked
 
 
+def test_lessons_read_here_for_workers_to_render_stay_packed_too(course_copy, monkeypatch):
+    """Lessons this process reads while the workers read others are held as the workers' are,
+    when the workers will render them."""
+    root = course_copy("full")
+    monkeypatch.setattr(source_cache, "_memory", {})
+    course, _ = load_course(root, keep_pickled=True)  # no worker: every lesson is read here
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    assert lessons and not any(lesson.tokens.unpacked for lesson in lessons)
+    assert all(source_cache.pickled_entry(lesson) for lesson in lessons)
+    monkeypatch.setattr(source_cache, "_memory", {})
+    alone, _ = load_course(root)  # this process renders them: parsed once, kept as parsed
+    assert all(lesson.tokens.unpacked for module in alone.modules for lesson in module.lessons)
+    assert alone == course and _tokens(alone) == _tokens(course)
+
+
 def test_lessons_and_quizzes_read_on_workers_are_those_read_here(course_copy, monkeypatch,
                                                                   tmp_path):
     import builders.quality.course_rules as course_rules

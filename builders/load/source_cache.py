@@ -302,10 +302,14 @@ class SourceCache:
 
     def _read_here(self, reading: _Reading[Any]) -> None:
         """Read a file in this process, and store it (pickled, as a worker would) when it can
-        be kept; the pickle also gives the workers their share of the course."""
+        be kept; the pickle also gives the workers their share of the course. When workers
+        render (`keep_pickled`), the lesson kept here is the one its pickle holds: its tokens
+        wait packed, as those of the lessons the workers read."""
         entry = reading.read_here()
         if entry.keepable and (self.folder is not None or self.keep_pickled):
             reading.data = pickled_and_stored(entry, self.folder, reading.key)
+            if self.keep_pickled and isinstance(entry, Entry):
+                reading.entry = pickle.loads(reading.data)
 
     def _use(self, key: str, entry: E, data: bytes | None, diags: Diagnostics) -> E:
         """Take `entry` (pickled as `data` when it was) into this run."""
