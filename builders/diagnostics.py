@@ -18,6 +18,13 @@ class SourceLoc:
     line: int = 1
     col: int = 1
 
+    @classmethod
+    def of_index(cls, path: str, text: str, index: int, line_offset: int = 0) -> SourceLoc:
+        """Where character `index` of `text` stands, `text` starting `line_offset` lines into
+        the file."""
+        line = text.count("\n", 0, index) + 1 + line_offset
+        return cls(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 

@@ -61,9 +61,7 @@ def _where(text: str, lesson: Lesson, quiz: Quiz | None) -> SourceLoc:
         text = text.strip()[0]
         written = spelled(lesson.source, text)
     if written:
-        at = lesson.source.find(written)
-        line = lesson.source.count("\n", 0, at) + 1
-        return SourceLoc(lesson.path, line, at - (lesson.source.rfind("\n", 0, at) + 1) + 1)
+        return SourceLoc.of_index(lesson.path, lesson.source, lesson.source.find(written))
     for question in quiz.questions if quiz else ():
         if any(spelled(value.get(lesson.lang), text) for _name, value in question.texts()):
             return question.loc

@@ -35,13 +35,11 @@ def report_in_file(text: str, shown: str, diags: Diagnostics) -> None:
     found = CONTROL.search(text)
     if found is None:
         return
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     more = len(CONTROL.findall(text)) - 1
     also = f" ({more} more in this file)" if more else ""
     diags.error("source.control-character",
                 f"the text holds the invisible character {describe(found[0])}{also}",
-                SourceLoc(shown, line, column),
+                SourceLoc.of_index(shown, text, found.start()),
                 "delete it: such characters come with text pasted from another program")
 
 

@@ -54,10 +54,8 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
         if not CONTROL.search(text):  # a control character is reported where the file is read
             char = exc.character if isinstance(exc.character, str) else chr(exc.character)
             at = max(0, text.find(char))  # the first is the one refused (libyaml counts bytes)
-            line = text.count("\n", 0, at) + 1 + line_offset
-            column = at - (text.rfind("\n", 0, at) + 1) + 1
             diags.error("yaml.syntax", f"YAML does not allow the character {describe(char)}",
-                        SourceLoc(path, line, column), "delete it")
+                        SourceLoc.of_index(path, text, at, line_offset), "delete it")
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
