@@ -55,6 +55,9 @@ WHOLE_COURSE_LESSONS = 400
 LOADING_TASKS = 2  # tasks a worker holds while the course loads: one it runs, one waiting
 JOBS_AHEAD = 32  # per worker: jobs sent and not yet taken by this process
 JOBS_PER_WORKER = 2  # a whole course: jobs a worker holds unfinished, one it runs, one waiting
+# A worker's lessons go to it a few at a time: pickled whole, its share would be copied twice
+# over in this process while it is sent (at 1,000 modules, half a gigabyte for a moment).
+LESSONS_PER_SHIPMENT = 32
 # While workers run, how long this process's main thread keeps the interpreter when the threads
 # that pass work and results to and from the workers are waiting for it (Python's default is
 # 5 ms). A worker waits for those threads between two tasks: at 5 ms, a quarter of its time
@@ -280,13 +283,19 @@ class Renderer:
             everything = {m.id for m in course.modules}
             packed = pack_owned(course, everything)
             for pool in self.processes:
-                pool.submit(_install, outline, *packed, everything, self.options)
+                self._send_share(pool, outline, *packed, everything)
         else:
             for index, owned in enumerate(share_modules(course, self.workers)):
                 self.owner |= dict.fromkeys(owned, index)
-                self.processes[index].submit(_install, outline, *pack_owned(course, owned),
-                                             owned, self.options)
-        forget_pickled()  # sent: no need to hold the lessons' bytes longer
+                self._send_share(self.processes[index], outline, *pack_owned(course, owned),
+                                 owned)
+        forget_pickled()  # queued: the queues hold what is not sent yet
+
+    def _send_share(self, pool: Executor, outline: bytes, files: bytes, lessons: list[bytes],
+                    owned: set[str]) -> None:
+        for start in range(0, len(lessons), LESSONS_PER_SHIPMENT):
+            pool.submit(_receive_lessons, lessons[start : start + LESSONS_PER_SHIPMENT])
+        pool.submit(_install, outline, files, owned, self.options)
 
     def close(self, cancel: bool = False) -> None:
         self.feeder.close()  # the pools' threads send nothing more
@@ -323,10 +332,15 @@ def _start_worker(formats: tuple[str, ...]) -> None:
             get_builder(name).warm_up()
 
 
-def _install(outline: bytes, files: bytes, lessons: list[bytes], owned: set[str],
-             options: dict[str, str]) -> None:
+def _receive_lessons(lessons: list[bytes]) -> None:
+    """Keep a shipment of this worker's lessons, pickled, until `_install` builds the course."""
+    _worker.setdefault("lessons", []).extend(lessons)
+
+
+def _install(outline: bytes, files: bytes, owned: set[str], options: dict[str, str]) -> None:
     from builders.locales import use_course_strings
 
+    lessons = _worker.pop("lessons", [])
     gc.disable()  # unpickling makes no garbage: nothing to collect while the course is built
     try:
         course = unpack_share(outline, files, lessons, owned)

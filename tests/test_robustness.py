@@ -329,7 +329,7 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 @pytest.mark.slow
 def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, pool_starts):
     """The shipped course built on spawn worker processes, whole in each worker or shared out
-    by modules (with a window of one job per worker), equals the build done in this process
+    by modules (with a window of one job per worker, lessons sent five at a time), equals the build done in this process
     alone, byte for byte, for every format (PDF and notebooks included), and reports the same
     warnings (lessons are parsed and checked on the workers too while the course loads)."""
     import builders.workers as workers
@@ -342,6 +342,7 @@ def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, p
     assert started == pooled
     monkeypatch.setattr(workers, "WHOLE_COURSE_LESSONS", 0)
     monkeypatch.setattr(workers, "JOBS_AHEAD", 1)  # the smallest window of jobs sent ahead
+    monkeypatch.setattr(workers, "LESSONS_PER_SHIPMENT", 5)  # a share sent in six shipments
     by_share = build(PROJECT, tmp_path / "shared", formats)
     assert started == pooled * 2
     monkeypatch.setattr(workers, "WORKERS", 1)
