@@ -329,9 +329,10 @@ def test_a_five_thousand_question_quiz_builds(course_copy, run_cli):
 @pytest.mark.slow
 def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, pool_starts):
     """The shipped course built on spawn worker processes, whole in each worker or shared out
-    by modules (with a window of one job per worker, lessons sent five at a time), equals the build done in this process
-    alone, byte for byte, for every format (PDF and notebooks included), and reports the same
-    warnings (lessons are parsed and checked on the workers too while the course loads)."""
+    by modules (with a window of one job per worker, lessons sent five at a time), equals the
+    build done in this process alone, byte for byte, for every format (PDF and notebooks
+    included), and reports the same warnings (lessons are parsed and checked on the workers
+    too while the course loads)."""
     import builders.workers as workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
