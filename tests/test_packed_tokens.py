@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+from builders.load import packed_tokens
 from builders.load.markdown import markdown_parser
 from builders.load.packed_tokens import PackedTokens
 
@@ -18,13 +19,23 @@ def test_tokens_travel_packed_and_unpack_on_first_read():
     assert [t.type for t in travelled[1:3]] == ["inline", "heading_close"]
 
 
-def test_only_one_form_is_held():
-    """Built tokens keep no pickled copy (a build of 2,000 lessons in one process would hold
-    both), and the pickled copy is let go once the tokens are built."""
-    live = PackedTokens(markdown_parser().parse("Text [§7].\n"))
-    pickle.dumps(live)
-    assert live._data is None
-    travelled = pickle.loads(pickle.dumps(live))
-    assert travelled._data is not None and travelled._tokens is None
-    list(travelled)
-    assert travelled._data is None and travelled._tokens is not None
+def test_a_process_keeps_the_tokens_of_the_lessons_it_read_last(monkeypatch):
+    """Past `BUILT_LIMIT` lessons, the least recently read are packed again and rebuilt, equal,
+    when read again: a process rendering a large catalogue format after format holds a bounded
+    number of lessons as tokens, not every one."""
+    monkeypatch.setattr(packed_tokens, "BUILT_LIMIT", 2)
+    monkeypatch.setattr(packed_tokens, "_built", packed_tokens._Built())
+    parse = markdown_parser().parse
+    parsed = PackedTokens(parse("Parsed here [§7].\n"))  # built, never pickled yet
+    travelled = [PackedTokens(data=pickle.dumps(tuple(parse(f"Lesson {n} [§8].\n"))))
+                 for n in range(2)]
+    assert parsed.unpacked and not any(t.unpacked for t in travelled)
+    first = [t.as_dict() for t in travelled[0]]
+    assert parsed.unpacked and travelled[0].unpacked
+    list(parsed)  # read again: now the most recent
+    list(travelled[1])
+    assert [t.unpacked for t in (parsed, *travelled)] == [True, False, True]
+    list(travelled[0])  # the parsed tokens, least recently read, are pickled and let go
+    assert not parsed.unpacked and parsed._data is not None
+    assert [t.as_dict() for t in travelled[0]] == first
+    assert [t.content for t in parsed][1] == "Parsed here [§7]."
