@@ -17,7 +17,8 @@ from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map, read_mapping
 from builders.load.image_files import image_problem
 from builders.load.interface import missing_interface, read_interface
 from builders.load.layers import Layer, Overlay, Tree, digest_bytes, merge_yaml, read_text
-from builders.load.lesson import LessonContext, split_front_matter
+from builders.load.lesson import LessonContext, check_printable_inline, split_front_matter
+from builders.load.markdown import parsed
 from builders.load.overlay import (
     QUIZ_OPERATIONS,
     open_overlays,
@@ -318,13 +319,12 @@ def _read_terms(
                 reader.diags.error(
                     "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", loc
                 )
+        definition = term.localized("definition")
+        for _lang, value in definition.pairs:
+            for token in parsed(value, inline=True):
+                check_printable_inline(value, token, term.loc("definition"), reader.diags)
         terms.append(
-            GlossaryTerm(
-                ident,
-                term.localized("term"),
-                term.localized("definition"),
-                tuple(pid for pid, _ in refs),
-            )
+            GlossaryTerm(ident, term.localized("term"), definition, tuple(pid for pid, _ in refs))
         )
     return terms
 

@@ -188,6 +188,20 @@ def _read_plan(fields: FieldReader) -> tuple[PlanStep, ...]:
     return tuple(steps)
 
 
+def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
+                           diags: Diagnostics) -> None:
+    """Inline Markdown outside a lesson body (a quiz string, a glossary definition) that no
+    edition can show: character references to invisible characters, nesting too deep to print."""
+    children = token.children or []
+    if any(child.level > MAX_INLINE_DEPTH for child in children):
+        diags.error("lesson.nesting", f"emphasis and links are nested more than "
+                    f"{MAX_INLINE_DEPTH} deep here", loc,
+                    "nest less deeply: the printed edition cannot show it")
+    for child in children:
+        if child.type == "text" and (reference := invisible_reference(markdown, child.content)):
+            report_reference(reference, loc, diags)
+
+
 class _BodyScan:
     """Walks the body's tokens once, checking them and collecting what the lesson refers to."""
 

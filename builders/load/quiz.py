@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from builders.diagnostics import SourceLoc
-from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_mapping, read_waivers
 from builders.load.keys import (
     COMMON_KEYS,
@@ -17,7 +16,7 @@ from builders.load.keys import (
     TYPE_KEYS,
     names,
 )
-from builders.load.lesson import MAX_INLINE_DEPTH, LessonContext, check_image
+from builders.load.lesson import LessonContext, check_image, check_printable_inline
 from builders.load.markdown import parsed
 from builders.load.yaml import YMap, YSeq
 from builders.model import (
@@ -276,10 +275,7 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
     """Citations and glossary terms inside quiz strings must resolve, as in lessons."""
     for _lang, value in text.pairs:
         for token in parsed(value, inline=True):
-            if any(child.level > MAX_INLINE_DEPTH for child in token.children or []):
-                ctx.diags.error("lesson.nesting", f"emphasis and links are nested more than "
-                                f"{MAX_INLINE_DEPTH} deep here", loc,
-                                "nest less deeply: the printed quiz cannot show it")
+            check_printable_inline(value, token, loc, ctx.diags)
             for child in token.children or []:
                 if child.type == "citation":
                     if child.meta["error"]:
@@ -301,9 +297,6 @@ def _check_inline(text: Localized, loc: SourceLoc, ctx: LessonContext) -> None:
                         "quiz.local", "[[local:…]] placeholders are for lessons, not quizzes",
                         loc, "write the fact into the question, or ask about the lesson",
                     )
-                elif child.type == "text" and (reference := invisible_reference(value,
-                                                                                 child.content)):
-                    report_reference(reference, loc, ctx.diags)
                 elif child.type == "term" and child.meta["id"] not in ctx.term_ids:
                     ctx.diags.error(
                         "glossary.unknown-term",
