@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc
-from builders.load.yaml import YMap, YSeq, load_yaml
+from builders.diagnostics import CourseError, Diagnostics
+from builders.load.fields import read_mapping
+from builders.load.layers import Layer, read_text
+from builders.load.yaml import YMap, YSeq
 from builders.model import AUDIENCES
 from builders.write import write_file_atomic
 
@@ -44,28 +46,19 @@ class ScaffoldError(ValueError):
     pass
 
 
-def read_mapping(root: Path, rel: str) -> tuple[str, YMap]:
-    """A YAML mapping file of the course and its text; its problems raise a located CourseError."""
-    try:
-        text = (root / rel).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ScaffoldError(f"cannot read {rel}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CourseError([Diagnostic("error", "source.encoding", "the file is not valid UTF-8",
-                                      SourceLoc(rel), "save it as UTF-8")]) from None
+def _read_yaml_file(root: Path, rel: str) -> tuple[str, YMap]:
+    """A YAML mapping file of the course and its text, read as the loader reads it; its problems
+    raise a located CourseError."""
     diags = Diagnostics()
-    data = load_yaml(text, rel, diags)
-    if not diags.errors and not isinstance(data, YMap):
-        diags.error("schema.type", "the file must be a YAML mapping (key: value lines)",
-                    SourceLoc(rel))
-    if diags.errors:
+    read = read_text(Layer(root / rel, rel, None), diags)
+    data = read_mapping(read[0], rel, diags) if read is not None else None
+    if read is None or data is None or diags.errors:
         raise CourseError(diags.errors)
-    assert isinstance(data, YMap)
-    return text, data
+    return read[0], data
 
 
 def languages(root: Path) -> list[str]:
-    _, course = read_mapping(root, "modules/course.yaml")
+    _, course = _read_yaml_file(root, "modules/course.yaml")
     langs = course.get("languages")
     return [str(lang) for lang in langs] if isinstance(langs, list) and langs else ["en"]
 
@@ -145,7 +138,7 @@ def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> 
 def _register_audience(root: Path, rel: str, audience: str) -> None:
     """Add `audience` to the module's `audiences:` list, changing nothing else in the file (its
     comments and layout stay); a list written in another way is left for the author."""
-    text, data = read_mapping(root, rel)
+    text, data = _read_yaml_file(root, rel)
     audiences = data.get("audiences")
     if isinstance(audiences, YSeq) and audience in audiences:
         return
