@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from builders.diagnostics import CourseError, Diagnostics
+from builders.diagnostics import CourseError, Diagnostics, SourceLoc
 from builders.load.fields import read_mapping
 from builders.load.layers import Layer, read_text
 from builders.load.yaml import YMap, YSeq
@@ -143,24 +143,28 @@ def _register_audience(root: Path, rel: str, audience: str) -> None:
     if isinstance(audiences, YSeq) and audience in audiences:
         return
     lines = text.splitlines(keepends=True)
-    if isinstance(audiences, YSeq) and audiences:
-        last = audiences.item_locs[-1]
-        line = lines[last.line - 1]
-        if line.lstrip().startswith("- "):  # block list: one more item like the last
-            lines.insert(last.line, f"{line[: last.col - 1]}{audience}\n")
-        elif "]" in line[last.col - 1:]:  # flow list: before its closing bracket
-            close = line.index("]", last.col - 1)
-            lines[last.line - 1] = f"{line[:close]}, {audience}{line[close:]}"
-        else:
-            raise ScaffoldError(f"add '{audience}' to the audiences of {rel} (the lesson files "
-                                "were written)")
-    elif "audiences" not in data:
+    if "audiences" not in data:
         lines.append(("" if text.endswith("\n") or not text else "\n")
                      + f"audiences: [{audience}]\n")
-    else:
-        raise ScaffoldError(f"add '{audience}' to the audiences of {rel} (the lesson files were "
-                            "written)")
+    elif not (isinstance(audiences, YSeq) and audiences
+              and _add_item(lines, audiences.item_locs[-1], audience)):
+        raise ScaffoldError(f"add '{audience}' to the audiences of {rel} (the lesson files "
+                            "were written)")
     write_file_atomic(root / rel, "".join(lines).encode("utf-8"))
+
+
+def _add_item(lines: list[str], last: SourceLoc, item: str) -> bool:
+    """Add `item` after the list item at `last`, as the list is written; False when it is
+    written in a way this does not follow."""
+    line = lines[last.line - 1]
+    if line.lstrip().startswith("- "):  # block list: one more item like the last
+        lines.insert(last.line, f"{line[: last.col - 1]}{item}\n")
+    elif "]" in line[last.col - 1 :]:  # flow list: before its closing bracket
+        close = line.index("]", last.col - 1)
+        lines[last.line - 1] = f"{line[:close]}, {item}{line[close:]}"
+    else:
+        return False
+    return True
 
 
 def new_quiz(root: Path, ident: str, audience: str) -> list[Path]:
