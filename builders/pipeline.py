@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builders.interrupts import stop_if_requested
+from builders.source_files import source_paths
 from builders.write import (
     clean_leftovers,
     discard,
@@ -30,8 +31,6 @@ if TYPE_CHECKING:  # imported when a build has work to do: an up-to-date build s
 
 CACHE_DIR = ".e4j-cache"
 PACKAGE_DIR = Path(__file__).parent
-SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
-TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
 
 
 @dataclass(frozen=True)
@@ -138,17 +137,6 @@ def sources_stamp(
         elif path.is_symlink():
             parts += [str(path), b"link"]
     return _digest(parts)
-
-
-def source_paths(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:
-    """Where the sources of a build may be (course, then overlays): the top-level files, whether
-    or not they exist, and everything below the source folders."""
-    paths: list[Path] = []
-    for tree in (root, *overlays):
-        paths += [tree / name for name in TOP_LEVEL_SOURCES]
-        for folder in SOURCE_FOLDERS:
-            paths += sorted((tree / folder).rglob("*"))
-    return paths
 
 
 def _read_json(path: Path) -> dict:

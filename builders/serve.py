@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builders.diagnostics import CourseError, Diagnostic
-from builders.pipeline import build, source_paths
+from builders.pipeline import build
+from builders.source_files import source_paths
 
 VERSION_PATH = "/__e4j__/version"
 RELOAD = (

@@ -174,6 +174,65 @@ def test_hostile_content_is_neutralised_in_every_format(course_copy):
                     assert bad not in text, f"{name}: {where} carries {bad}"
 
 
+def _link_away(root: Path, rel: str, outside: Path) -> None:
+    """Move `rel` out of the course and leave a symbolic link to it in its place."""
+    target = outside / rel.replace("/", "-")
+    shutil.move(root / rel, target)
+    os.symlink(target, root / rel)
+
+
+LOGO_TOML = '[branding]\ninstitution = "College"\nlogo = "branding/levels.png"\n'
+
+
+@pytest.mark.parametrize(
+    ("linked", "reported"),
+    [
+        ("modules", ["modules:1:1: error[source.symlink]: symbolic links are not followed"]),
+        ("modules/demo", ["modules/demo:1:1: error[source.symlink]"]),
+        ("modules/demo/images", ["modules/demo/images:1:1: error[source.symlink]"]),
+        ("modules/demo/images/levels.png",
+         ["modules/demo/images/levels.png:1:1: error[source.symlink]: symbolic links are not "
+          "read"]),
+        ("modules/demo/secondary.en.md",
+         ["modules/demo/secondary.en.md:1:1: error[source.symlink]"]),
+        ("modules/glossary", ["modules/glossary:1:1: error[source.symlink]"]),
+        ("modules/course.yaml", ["modules/course.yaml:1:1: error[source.symlink]"]),
+        ("quizzes/demo", ["quizzes/demo:1:1: error[source.symlink]"]),
+        ("quizzes", ["quizzes:1:1: error[source.symlink]"]),
+        ("branding", ["branding:1:1: error[source.symlink]",
+                      "e4j.toml:3:1: error[config.logo]: logo 'branding/levels.png' is, or is "
+                      "inside, a symbolic link"]),
+        ("branding/levels.png", ["e4j.toml:3:1: error[config.logo]"]),
+        ("overlay/modules/demo", ["overlay/modules/demo:1:1: error[source.symlink]"]),
+    ],
+)
+def test_symbolic_links_in_the_sources_are_reported_not_followed(
+    linked, reported, course_copy, tmp_path, run_cli, monkeypatch
+):
+    """A link in a contributed module could carry any file of the building machine into the
+    exports. Whatever is linked here is a valid copy of what it replaces: only the link is
+    wrong, and nothing is built from it."""
+    root = course_copy("full")
+    (root / "branding").mkdir()
+    shutil.copy(root / "modules/demo/images/levels.png", root / "branding")
+    (root / "e4j.toml").write_text(LOGO_TOML, encoding="utf-8")
+    overlay = root / "overlay"
+    shutil.copytree(root / "modules/demo/images", overlay / "modules/demo/images")
+    out = root / "exports"
+    assert run_cli("--root", root, "build", "--format", "html", "--overlay", overlay).code == 0
+    before = tree_bytes(out)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _link_away(root, linked, outside)
+    monkeypatch.chdir(root)  # the overlay is named as given: overlay/...
+    result = run_cli("--root", root, "build", "--format", "html", "--overlay", "overlay")
+    assert result.code == 1, result.out
+    assert "Traceback" not in result.err
+    for line in reported:
+        assert line in result.err
+    assert tree_bytes(out) == before
+
+
 def test_entity_expansion_is_refused():
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa">'

@@ -15,6 +15,7 @@ from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
 from builders.model import Branding, HelpContact, Localized, Profile
+from builders.source_files import through_link
 
 CONFIG = "e4j.toml"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -169,7 +170,11 @@ def _logo(given: str, root: Path, diags: Diagnostics, line: int) -> tuple[str, b
                     f'put the file in {LOGO_FOLDER}/ and write logo = "{LOGO_FOLDER}/logo.png"')
         return "", b""
     path = root / given
-    if path.is_symlink() or not path.is_file():
+    if through_link(root, given):
+        diags.error("config.logo", f"logo '{given}' is, or is inside, a symbolic link: links "
+                    "are not read", loc, f"copy the file into {LOGO_FOLDER}/")
+        return "", b""
+    if not path.is_file():
         diags.error("config.logo", f"logo '{given}' is not a file", loc,
                     "check the path, relative to the folder of e4j.toml")
         return "", b""

@@ -110,6 +110,11 @@ def _load_course(
     diags = Diagnostics()
     overlays = open_overlays(list(overlay_folders), diags)
     reader = _Reader(Tree(root, overlays), diags, cache)
+    for shown in reader.tree.linked_folders():
+        diags.error("source.symlink", "symbolic links are not followed", SourceLoc(shown),
+                    "copy the folder instead")
+    if (root / "modules").is_symlink():
+        raise CourseError(diags.sorted())
     if not (root / "modules").is_dir():
         diags.error(
             "source.missing",
@@ -344,14 +349,9 @@ def _asset_paths(reader: _Reader, folder: Path) -> list[Path]:
         return SourceLoc(reader.tree.display(path))
 
     paths = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder):  # linked folders: see linked_folders
         dirnames.sort()
         base = Path(dirpath)
-        for name in [*dirnames]:
-            if (base / name).is_symlink():
-                reader.diags.error("source.symlink", "symbolic links are not followed",
-                                   shown(base / name), "copy the folder instead")
-                dirnames.remove(name)
         for name in sorted(filenames):
             path = base / name
             if (base == folder and (name == "module.yaml" or name.endswith(".md"))

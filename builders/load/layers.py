@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
 from builders.load.control_chars import report_in_file
 from builders.load.yaml import YMap, YSeq
+from builders.source_files import linked_folders, through_link
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,31 @@ class Layer:
 
 
 class Tree:
-    """The course folder with the overlays laid over it."""
+    """The course folder with the overlays laid over it. Nothing in a folder that is a symbolic
+    link is seen (`linked_folders` names those folders); a file that is a link is, so that
+    reading it reports it."""
 
     def __init__(self, root: Path, overlays: tuple[Overlay, ...] = ()):
         self.root, self.overlays = root, overlays
 
     def layers(self, rel: str) -> list[Layer]:
-        found = [Layer(self.root / rel, rel, None)] if (self.root / rel).is_file() else []
+        found = [Layer(self.root / rel, rel, None)] if self._has_file(self.root, rel) else []
         return found + [
             Layer(overlay.folder / rel, overlay.display(rel), overlay)
             for overlay in self.overlays
-            if (overlay.folder / rel).is_file()
+            if self._has_file(overlay.folder, rel)
         ]
+
+    @staticmethod
+    def _has_file(base: Path, rel: str) -> bool:
+        """`rel` is a file of `base`, outside any linked folder."""
+        return (base / rel).is_file() and not through_link(base, PurePosixPath(rel).parent)
+
+    def linked_folders(self) -> list[str]:
+        """The folders of the course and the overlays that are symbolic links, as messages name
+        them."""
+        return [self.display(path) for base in (self.root, *(o.folder for o in self.overlays))
+                for path in linked_folders(base)]
 
     def shown(self, rel: str) -> str:
         """How messages name `rel`: the course's path, or the first overlay that adds it."""
@@ -66,7 +80,7 @@ class Tree:
     def folders(self, rel: str) -> list[Path]:
         """`rel` in the course and in each overlay that has it, course first."""
         return [base / rel for base in (self.root, *(o.folder for o in self.overlays))
-                if (base / rel).is_dir()]
+                if (base / rel).is_dir() and not through_link(base, rel)]
 
     def names(self, rel: str, pattern: str = "*", dirs: bool = False) -> list[str]:
         """Names of the files (or folders) matching `pattern` in `rel`, in any layer, sorted."""
@@ -74,7 +88,8 @@ class Tree:
             path.name
             for folder in self.folders(rel)
             for path in folder.glob(pattern)
-            if (path.is_dir() if dirs else path.is_file()) and not path.name.startswith(".")
+            if (path.is_dir() and not path.is_symlink() if dirs else path.is_file())
+            and not path.name.startswith(".")
         })
 
 

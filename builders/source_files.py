@@ -1,0 +1,47 @@
+"""Where a course's sources are: the folders and top-level files a build reads, in the course
+folder and in each overlay. Symbolic links are never followed there: a link in a contributed
+module could otherwise carry any file of the building machine into the exports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
+TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
+
+
+def source_paths(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:
+    """Where the sources of a build may be (course, then overlays): the top-level files, whether
+    or not they exist, and everything below the source folders (links listed, not entered)."""
+    paths: list[Path] = []
+    for tree in (root, *overlays):
+        paths += [tree / name for name in TOP_LEVEL_SOURCES]
+        for folder in SOURCE_FOLDERS:
+            paths += sorted((tree / folder).rglob("*"))
+    return paths
+
+
+def linked_folders(tree: Path) -> list[Path]:
+    """The source folders of `tree`, and the folders below them, that are symbolic links."""
+    found: list[Path] = []
+    for name in SOURCE_FOLDERS:
+        top = tree / name
+        if top.is_symlink():
+            found.append(top)
+            continue
+        for dirpath, dirnames, _ in os.walk(top):  # does not enter linked folders
+            dirnames.sort()
+            found += [Path(dirpath, d) for d in dirnames if Path(dirpath, d).is_symlink()]
+    return found
+
+
+def through_link(base: Path, rel: str | PurePosixPath) -> bool:
+    """Whether `rel`, or a folder on the way to it from `base`, is a symbolic link."""
+    path = base
+    for part in PurePosixPath(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
