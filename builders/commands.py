@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
-from builders.diagnostics import CourseError, Diagnostic, did_you_mean
+from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -83,6 +84,19 @@ def _print_diagnostics(diagnostics: list[Diagnostic], err: Console, notes: bool 
         err.print(
             f"{errors} error(s), {warnings} warning(s)" + (f", {noted} note(s)" if noted else "")
         )
+
+
+def _report(err: Console, diagnostic: Diagnostic) -> int:
+    """One problem with a file given on the command line."""
+    _print_diagnostics([diagnostic], err)
+    return EXIT_CONTENT
+
+
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
+    line = data[: exc.start].count(b"\n") + 1
+    col = len(data[: exc.start].rpartition(b"\n")[2].decode("utf-8", "replace")) + 1
+    return Diagnostic("error", "import.encoding", "the file is not UTF-8",
+                      SourceLoc(str(path), line, col), "save it as UTF-8")
 
 
 def _usage(err: Console, message: str) -> int:
@@ -188,29 +202,31 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
     """Write the lesson a notebook holds back to its file in modules/, then check the course."""
     import json
 
-    from builders.diagnostics import SourceLoc
     from builders.notebooks import NotebookError, notebook_lesson
     from builders.write import write_file_atomic
 
     try:
         if args.file.stat().st_size > 50_000_000:
             return _usage(err, f"{args.file} is larger than 50 MB")
-        notebook = json.loads(args.file.read_text(encoding="utf-8"))
-        path, text = notebook_lesson(notebook, str(args.file))
+        data = args.file.read_bytes()
     except OSError as exc:
         return _usage(err, f"cannot read {args.file}: {exc.strerror}")
+    start = SourceLoc(str(args.file), 1, 1)
+    try:
+        path, text = notebook_lesson(json.loads(data.decode("utf-8-sig")), str(args.file))
+    except UnicodeDecodeError as exc:
+        return _report(err, _not_utf8(args.file, data, exc))
     except json.JSONDecodeError as exc:
-        diag = Diagnostic(
-            "error",
-            "notebook.json",
-            f"not a notebook: {exc.msg}",
-            SourceLoc(str(args.file), exc.lineno, exc.colno),
-        )
-        _print_diagnostics([diag], err)
-        return EXIT_CONTENT
+        return _report(err, Diagnostic("error", "notebook.json", f"not a notebook: {exc.msg}",
+                                       replace(start, line=exc.lineno, col=exc.colno)))
+    except RecursionError:
+        return _report(err, Diagnostic("error", "notebook.json",
+                                       "not a notebook: its JSON is nested too deeply", start))
     except NotebookError as exc:
-        _print_diagnostics([exc.diagnostic], err)
-        return EXIT_CONTENT
+        return _report(err, exc.diagnostic)
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return _report(err, Diagnostic("error", "notebook.json",
+                                       "not a notebook: a number in it has too many digits", start))
     if args.dry_run:
         out.print(text, markup=False, end="")
         return EXIT_OK
@@ -226,7 +242,6 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
 
 def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
     """Moodle XML or GIFT questions into quiz YAML files, one per module and audience."""
-    from builders.diagnostics import SourceLoc
     from builders.locales import UI
     from builders.qbank.gift_import import read_gift
     from builders.qbank.importing import ImportError_, quiz_yaml, read_moodle_xml
@@ -241,16 +256,8 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
             quizzes = read_gift(data.decode("utf-8-sig"), str(args.file), args.lang)
         else:
             quizzes = read_moodle_xml(data, str(args.file), args.lang)
-    except UnicodeDecodeError:
-        diag = Diagnostic(
-            "error",
-            "import.encoding",
-            "the file is not UTF-8",
-            SourceLoc(str(args.file), 1, 1),
-            "save it as UTF-8",
-        )
-        _print_diagnostics([diag], err)
-        return EXIT_CONTENT
+    except UnicodeDecodeError as exc:
+        return _report(err, _not_utf8(args.file, data, exc))
     except ImportError_ as exc:
         _print_diagnostics(exc.diagnostics, err)
         return EXIT_CONTENT
@@ -286,8 +293,7 @@ def _results(args: argparse.Namespace, out: Console, err: Console) -> int:
             args.pre, args.post, args.learners, args.attempt, args.min_cell, args.pass_mark
         )
     except TableError as exc:
-        _print_diagnostics([exc.diagnostic], err)
-        return EXIT_CONTENT
+        return _report(err, exc.diagnostic)
     for path in write_outputs(summary, args.out, args.lang):
         out.print(f"wrote {escape(str(path))}")
     return EXIT_OK

@@ -64,6 +64,10 @@ class Diagnostics:
     def warning(self, code: str, message: str, loc: SourceLoc, hint: str = "") -> None:
         self.items.append(Diagnostic("warning", code, message, loc, hint))
 
+    def error_at(self, loc: SourceLoc) -> bool:
+        """Whether an error stands at `loc` already."""
+        return any(d.level == "error" and d.loc == loc for d in self.items)
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.level == "error"]

@@ -140,6 +140,11 @@ def test_cli_writes_quiz_files_and_refuses_to_overwrite(course_copy, run_cli, tm
             b"</question></quiz>",
             "import.question",
         ),
+        (
+            b'<quiz><question type="numerical"><answer fraction="100"><text>inf</text>'
+            b"</answer></question></quiz>",
+            "'inf' is not a finite number",
+        ),
     ],
 )
 def test_bad_moodle_files_give_located_errors(content, message, run_cli, tmp_path):
@@ -160,6 +165,24 @@ def test_bad_gift_gives_located_error(run_cli, tmp_path):
     file.write_text("// first\n::q1:: What? {=yes\n\n\n::q2 broken {~a =b}\n", encoding="utf-8")
     result = run_cli("import", "gift", file, "--dry-run")
     assert result.code == 1 and f"{file}:2:1: error[import.gift]" in result.err
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("::q1:: How many? {#inf}\n", ":1:1: error[import.gift]: 'inf' is not a finite number"),
+        ("::q1:: How many? {#4:nan}\n", ":1:1: error[import.gift]: 'nan' is not a finite number"),
+        ("::q1:: How many? {#" + "9" * 400 + "}\n", ":1:1: error[import.gift]: '9999"),
+        ("::q1:: Fine? {T}\n\n::q2:: Caf\udce9? {T}\n", ":3:11: error[import.encoding]"),
+    ],
+)
+def test_gift_numbers_and_bytes_no_edition_can_carry_are_located(content, error, run_cli,
+                                                                 tmp_path):
+    file = tmp_path / "bad.gift"
+    file.write_bytes(content.encode("utf-8", "surrogateescape"))
+    result = run_cli("import", "gift", file, "--dry-run")
+    assert result.code == 1 and f"{file}{error}" in result.err, result.err
+    assert "Traceback" not in result.err
 
 
 SAFE_TEXT = st.text(

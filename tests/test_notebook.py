@@ -110,3 +110,24 @@ def test_a_notebook_of_the_wrong_shape_gets_a_diagnostic(notebook, code, run_cli
     result = run_cli("import", "notebook", file)
     assert result.code == 1 and f"error[{code}]" in result.err, result.err
     assert "Traceback" not in result.err + result.out
+
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000,
+         ":1:1: error[notebook.json]: not a notebook: its JSON is nested too deeply"),
+        (b'{"nbformat": ' + b"1" * 5000 + b"}", ":1:1: error[notebook.json]: not a notebook: a "
+                                               "number in it has too many digits"),
+        (b'{"cells": [],\n "x": "caf\xe9"}', ":2:11: error[import.encoding]"),
+        (b'{"cells": [],\n "x": }', ":2:7: error[notebook.json]"),
+    ],
+)
+def test_a_file_that_is_no_json_notebook_gets_a_located_diagnostic(data, error, run_cli,
+                                                                   tmp_path):
+    file = tmp_path / "odd.ipynb"
+    file.write_bytes(data)
+    result = run_cli("import", "notebook", file)
+    assert result.code == 1 and f"{file}{error}" in result.err, result.err
+    assert "Traceback" not in result.err + result.out

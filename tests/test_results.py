@@ -134,6 +134,35 @@ def test_malformed_files_name_file_row_and_column(tmp_path, run_cli):
     assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("find", "replace", "where", "message"),
+    [
+        (",4.00,2.00,2.00", ",inf,2.00,2.00", "2:9", "'inf' is not a grade"),
+        (",4.00,2.00,2.00", ",4.00,NaN,2.00", "2:10", "'NaN' is not a mark"),
+        ("Grade/10.00", "Grade/0.00", "1:9", "'Grade/0.00' gives no grade to reach"),
+        ("Grade/10.00", "Grade/" + "9" * 400, "1:9", "gives no grade to reach"),
+    ],
+)
+def test_grades_no_analysis_can_use_are_located(find, replace, where, message, tmp_path):
+    """float() reads 'inf' and 'nan', and 400 nines as infinity."""
+    broken = tmp_path / "broken.csv"
+    text = (DATA / "moodle-grades-en.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    with pytest.raises(TableError) as info:
+        read_attempts(read_table(broken))
+    assert str(info.value.diagnostic.loc) == f"{broken}:{where}"
+    assert message in info.value.diagnostic.message
+
+
+def test_a_question_worth_no_marks_is_left_out_of_item_analysis(tmp_path):
+    """Moodle lets a question carry 0 marks: it is neither right nor wrong (it divided by 0)."""
+    broken = tmp_path / "zero.csv"
+    text = (DATA / "moodle-grades-en.csv").read_text(encoding="utf-8")
+    broken.write_text(text.replace("Q. 1 /5.00", "Q. 1 /0.00", 1), encoding="utf-8")
+    attempts = read_attempts(read_table(broken))
+    assert attempts and all(set(a.items) == {"Q2"} for a in attempts)
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_report_and_summary_hold_no_identifying_data(tmp_path, run_cli, lang):
     out = tmp_path / "report"

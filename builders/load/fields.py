@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from math import isfinite
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
@@ -60,7 +61,8 @@ class FieldReader:
                     self.data.loc,
                     f"add a '{key}:' line",
                 )
-            elif self.data[key] is None or self.data[key] == "":
+            elif (self.data[key] is None or self.data[key] == "") and not self.diags.error_at(
+                    self.data.loc_of(key)):  # YAML could not read the value, and said so
                 self.diags.error(
                     "schema.empty",
                     f"'{key}' in {self.what} is empty",
@@ -107,6 +109,9 @@ class FieldReader:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self._wrong(key, "a number")
+            return default
+        if not isfinite(value):  # YAML's .inf and .nan: no edition can show nor check them
+            self._wrong(key, "a finite number")
             return default
         return float(value)
 
@@ -244,6 +249,8 @@ def read_localized(
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, float) and not isfinite(value):
+        return "infinity" if value == value else "not-a-number (.nan)"
     if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):

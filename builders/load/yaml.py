@@ -78,6 +78,12 @@ def load_yaml(text: str, path: str, diags: Diagnostics, line_offset: int = 0) ->
 STR_TAG = "tag:yaml.org,2002:str"
 
 
+# What YAML reads a plain scalar as, by its tag, and why it may fail to (None: the error says).
+UNREADABLE = {
+    "tag:yaml.org,2002:timestamp": ("a date", None),
+    "tag:yaml.org,2002:int": ("a whole number", "it is too large"),
+}
+
 # Values an alias may add beyond the file's own (a file holds at most one per character):
 # enough for generated files that share lists (PyYAML writes aliases), not for aliases of aliases.
 ALIAS_ALLOWANCE = 200_000
@@ -110,7 +116,19 @@ class _Converter:
             seq.loc = self.loc(node)
             seq.item_locs = [self.loc(item) for item in node.value]
             return seq
-        return self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # a date that does not exist, a number of 4,300+ digits
+            return self._unreadable(node, str(exc))
+        if isinstance(value, int) and value.bit_length() > 63:  # no field counts that far
+            return self._unreadable(node, "")
+        return value
+
+    def _unreadable(self, node: Any, error: str) -> None:
+        what, reason = UNREADABLE.get(node.tag, ("a value", None))
+        value = node.value if len(node.value) <= 40 else node.value[:39] + "…"
+        self.diags.error("yaml.value", f"'{value}' is not {what}: {reason or error}",
+                         self.loc(node), "correct it, or quote it to keep it as text")
 
     def _within_budget(self, node: Any) -> bool:
         self.budget -= len(node.value) + 1

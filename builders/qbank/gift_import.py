@@ -7,7 +7,7 @@ from typing import Any
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.qbank.html_markdown import html_to_markdown, text_to_markdown
-from builders.qbank.importing import CATEGORY, ImportedQuiz, ImportError_
+from builders.qbank.importing import CATEGORY, ImportedQuiz, ImportError_, finite_number
 
 COMMENT = re.compile(
     r"^//\s*(?P<id>\S+) – outcome (?P<outcome>\S*); (?P<paras>[^;]*); (?P<points>[\d.]+) point"
@@ -158,7 +158,7 @@ def _question(source: str, lang: str, comment: dict[str, str]) -> dict[str, Any]
     item: dict[str, Any] = {
         "id": ident,
         "type": "",
-        "points": float(comment.get("points", 1)),
+        "points": finite_number(comment.get("points", "1")),
         "outcome": comment.get("outcome", ""),
         "paragraphs": [
             p.strip().lstrip("§") for p in comment.get("paras", "").split(",") if p.strip()
@@ -190,7 +190,7 @@ def _question(source: str, lang: str, comment: dict[str, str]) -> dict[str, Any]
         item["type"] = "numerical"
         answer, feedback = _answer_and_feedback(body.strip()[1:].lstrip("="))
         value, _, tolerance = answer.partition(":")
-        item["answer"], item["tolerance"] = float(value), float(tolerance or 0)
+        item["answer"], item["tolerance"] = finite_number(value), finite_number(tolerance or "0")
         item["feedback_correct"] = _loc_text(_text(feedback), lang)
     elif any("->" in p for m, p in parts if m == "="):
         item["type"] = "matching"

@@ -3,6 +3,7 @@ mixed with ours. Untrusted input: a locked-down XML parser, size limits, located
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,16 @@ from builders.diagnostics import Diagnostic, SourceLoc
 from builders.qbank.html_markdown import html_to_markdown, split_multilang, text_to_markdown
 from builders.qbank.moodle_xml import fold_accents
 from builders.xml import safe_parser
+
+
+def finite_number(text: str) -> float:
+    """A number written in an imported question; ValueError (which names it) if it is none, or
+    infinite (no edition can show nor check it)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"'{text.strip()[:40]}' is not a finite number")
+    return value
+
 
 MAX_BYTES = 20_000_000
 CATEGORY = re.compile(
@@ -161,7 +172,7 @@ def _question(q: etree._Element, kind: str | None, lang: str) -> dict[str, Any] 
     item: dict[str, Any] = {
         "id": ident,
         "type": "",
-        "points": float(q.findtext("defaultgrade") or 1),
+        "points": finite_number(q.findtext("defaultgrade") or "1"),
         "outcome": outcome,
         "paragraphs": paragraphs,
         "prompt": prompt,
@@ -212,8 +223,8 @@ def _question(q: etree._Element, kind: str | None, lang: str) -> dict[str, Any] 
         right = next((a for a in answers if float(a.get("fraction", "0")) > 0), None)
         if right is None:
             raise ValueError(f"numerical question '{ident}' has no right answer")
-        item["answer"] = float(_text_of(right))
-        item["tolerance"] = float(right.findtext("tolerance") or 0)
+        item["answer"] = finite_number(_text_of(right))
+        item["tolerance"] = finite_number(right.findtext("tolerance") or "0")
         wildcard = next((a for a in answers if _text_of(a) == "*"), None)
         item["feedback_correct"] = _localized(right, "feedback", lang)
         item["feedback_incorrect"] = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from math import inf, isfinite
 
 from builders.diagnostics import Diagnostic
 from builders.results.tables import Table, TableError
@@ -52,7 +53,14 @@ def _number(text: str) -> float | None:
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text in ("", "-", "–"):
         return None
-    return float(text.replace(",", "."))
+    value = float(text.replace(",", "."))
+    if not isfinite(value):  # float() reads "inf" and "nan"
+        raise ValueError(text)
+    return value
+
+
+def _scored(maximum: float) -> bool:
+    return 0 < maximum < inf
 
 
 def _bad(table: Table, row: int, col: int, message: str, hint: str = "") -> TableError:
@@ -86,10 +94,14 @@ def read_attempts(table: Table) -> list[Attempt]:
     for index, header in enumerate(table.header):
         if match := GRADE.match(header.strip()):
             grade_col, grade_max = index, float(match[2].replace(",", "."))
-        elif match := ITEM.match(header.strip()):
-            items.append((index, f"Q{match[1]}", float(match[2].replace(",", "."))))
-    if grade_col is None or not grade_max:
+        elif (match := ITEM.match(header.strip())) and _scored(most := float(match[2].replace(
+                ",", "."))):  # a question worth no marks is neither right nor wrong
+            items.append((index, f"Q{match[1]}", most))
+    if grade_col is None or grade_max is None:
         raise _bad(table, 1, 0, "no 'Grade/…' column", "download the quiz's Grades report")
+    if not _scored(grade_max):
+        raise _bad(table, 1, grade_col, f"'{table.header[grade_col]}' gives no grade to reach",
+                   "download the Grades report of a quiz that has marks")
     state_col = next((i for i, h in enumerate(lowered) if h in STATE), None)
     attempts = []
     for number, row in table.rows:
