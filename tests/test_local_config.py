@@ -9,6 +9,7 @@ import zipfile
 import zlib
 
 import pypdf
+import pytest
 
 from builders.formats import get_builder
 from builders.load import load_course
@@ -64,6 +65,25 @@ def test_profile_errors_name_the_line(course_copy, run_cli):
     (root / "e4j.toml").write_text("[profile\ncountry = 1\n", encoding="utf-8")
     broken = run_cli("--root", root, "check")
     assert broken.code == 1 and "e4j.toml:1:" in broken.err and "config.syntax" in broken.err
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('[profile]\ncountry = "X"\nlimit = ' + "1" * 5000 + "\n",
+         "e4j.toml:3:9: error[config.syntax]: e4j.toml cannot be read: a number with too many "
+         "digits"),
+        ("a = " + "[" * 100_000 + "]" * 100_000 + "\n",
+         "e4j.toml:1:1: error[config.syntax]: e4j.toml cannot be read: values nested too deeply"),
+    ],
+)
+def test_toml_python_cannot_read_is_a_located_error(text, error, course_copy, run_cli):
+    """tomllib raises ValueError and RecursionError, not its decode error, for these."""
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(text, encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1 and error in result.err, result.err
+    assert "Traceback" not in result.err
 
 
 def test_a_profile_change_rebuilds(course_copy, run_cli):

@@ -60,6 +60,13 @@ def read_config(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> L
         diags.error("config.syntax", f"TOML syntax error: {str(exc).split(' (at')[0]}",
                     SourceLoc(CONFIG, line, col), "see docs/adapting.md for the format")
         return LocalConfig()
+    except (ValueError, RecursionError):  # a number of 4,300+ digits; arrays nested too deep
+        digits = re.search(r"\d{4300,}", text)
+        where = SourceLoc.of_index(CONFIG, text, digits.start() if digits else 0)
+        problem = "a number with too many digits" if digits else "values nested too deeply"
+        diags.error("config.syntax", f"e4j.toml cannot be read: {problem}", where,
+                    "see docs/adapting.md for the format")
+        return LocalConfig()
     _reject_unknown(config, ("profile", "branding"), "table or key '{}'",
                     "e4j.toml knows [profile] and [branding]", lambda key: _line_of(text, key),
                     diags)
