@@ -120,6 +120,49 @@ def test_xlsx_downloads_read_like_csv(tmp_path):
     ]
 
 
+def _rezip(source, target, change):
+    """A copy of the zip `source` with each member's bytes passed through `change`."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for member in old.infolist():
+            new.writestr(member.filename, change(member.filename, old.read(member)))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Grade/10.00,ID number\n\xff\x81,1\n",
+         ":2:1: error[results.file]: the file is neither UTF-8 nor Windows-1252 text"),
+        (b'Grade/10.00,ID number\n5,"' + b"x" * 200_000 + b'"\n',
+         ":2:1: error[results.file]: not a readable CSV file: field larger than field limit"),
+        ("sheet-broken", ":1:1: error[results.file]: not a readable XLSX file"),
+        ("sheet-huge", ":1:1: error[results.file]: the workbook unpacks to more than 1 MB"),
+    ],
+)
+def test_unreadable_tables_are_located_errors(content, message, tmp_path, run_cli, monkeypatch):
+    """Bytes no encoding we read takes, a cell csv refuses, a sheet openpyxl fails on while it
+    reads the rows (not while it opens the file), and an XLSX that unpacks to too much."""
+    from openpyxl import Workbook
+
+    import builders.results.tables as tables
+
+    table = tmp_path / "table.csv"
+    if isinstance(content, bytes):
+        table.write_bytes(content)
+    else:
+        book = Workbook()
+        book.active.append(["Grade/10.00", "ID number"])
+        book.save(tmp_path / "good.xlsx")
+        table = tmp_path / "table.xlsx"
+        monkeypatch.setattr(tables, "MAX_UNPACKED", 1_000_000)
+        _rezip(tmp_path / "good.xlsx", table, lambda name, data: data if "sheet1" not in name
+               else data[:-40] if content == "sheet-broken" else data + b" " * 2_000_000)
+    result = run_cli("results", "--pre", table, "--post", table, "--out", tmp_path / "r")
+    assert result.code == 1 and f"{table}{message}" in result.err, result.err
+    assert "Traceback" not in result.err
+
+
 def test_malformed_files_name_file_row_and_column(tmp_path, run_cli):
     broken = tmp_path / "broken.csv"
     text = (DATA / "moodle-grades-en.csv").read_text(encoding="utf-8")
