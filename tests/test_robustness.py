@@ -252,12 +252,32 @@ def test_entity_expansion_is_refused():
     assert time.perf_counter() - started < 5
 
 
-def test_oversized_files_are_refused(tmp_path, run_cli):
-    big = tmp_path / "big.xml"
-    with big.open("wb") as handle:
-        handle.write(b"<quiz>" + b" " * 21_000_000 + b"</quiz>")
-    result = run_cli("import", "moodle-xml", big, "--dry-run")
-    assert result.code == 1 and "import.size" in result.err
+MANY_GIFT = "".join(f"::q{i}:: How many? {{#4}}\n\n" for i in range(10_001))
+MANY_XML = "<quiz>\n" + "".join(
+    f'<question type="numerical"><name><text>q{i}</text></name><questiontext><text>How many?'
+    '</text></questiontext><answer fraction="100"><text>4</text></answer></question>\n'
+    for i in range(10_001)) + "</quiz>\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "error"),
+    [
+        ("moodle-xml", "<quiz>" + " " * 21_000_000 + "</quiz>",
+         ":1:1: error[import.size]: the file is larger than 20 MB"),
+        ("gift", "// nothing\n" * 2_000_000,
+         ":1:1: error[import.size]: the file is larger than 20 MB"),
+        ("gift", MANY_GIFT,
+         ":20001:1: error[import.size]: the file holds more than 10,000 questions"),
+        ("moodle-xml", MANY_XML,
+         ":10002:1: error[import.size]: the file holds more than 10,000 questions"),
+    ],
+)
+def test_oversized_files_are_refused(kind, content, error, tmp_path, run_cli):
+    """A 34 MB GIFT file of a million questions took 7 GB and ten minutes before it was refused."""
+    big = tmp_path / "big.txt"
+    big.write_text(content, encoding="utf-8")
+    result = run_cli("import", kind, big, "--dry-run")
+    assert result.code == 1 and f"{big}{error}" in result.err, result.err
 
 
 def test_a_failing_builder_leaves_exports_as_they_were(course_copy, monkeypatch):

@@ -7,7 +7,14 @@ from typing import Any
 
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.qbank.html_markdown import html_to_markdown, text_to_markdown
-from builders.qbank.importing import CATEGORY, ImportedQuiz, ImportError_, finite_number
+from builders.qbank.importing import (
+    CATEGORY,
+    ImportedQuiz,
+    ImportError_,
+    check_count,
+    check_size,
+    finite_number,
+)
 
 COMMENT = re.compile(
     r"^//\s*(?P<id>\S+) – outcome (?P<outcome>\S*); (?P<paras>[^;]*); (?P<points>[\d.]+) point"
@@ -59,6 +66,8 @@ def _loc_text(text: str, lang: str) -> dict[str, str]:
 
 
 def read_gift(text: str, path: str, lang: str) -> list[ImportedQuiz]:
+    check_size(len(text), path)
+    count = 0
     quizzes: dict[tuple[str, str], ImportedQuiz] = {}
     current = ImportedQuiz("imported", "secondary")
     problems: list[Diagnostic] = []
@@ -84,6 +93,8 @@ def read_gift(text: str, path: str, lang: str) -> list[ImportedQuiz]:
             block.append(line)
             continue
         if block:
+            count += 1
+            check_count(count, path, start)
             try:
                 item = _question("\n".join(block).strip(), lang, comment)
                 current.questions.setdefault(item["id"], item)

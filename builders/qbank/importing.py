@@ -27,6 +27,7 @@ def finite_number(text: str) -> float:
 
 
 MAX_BYTES = 20_000_000
+MAX_QUESTIONS = 10_000  # twice the largest quiz builds are tested with
 CATEGORY = re.compile(
     r"^\$(?:course|module|system)\$/(?:top/)?E4J/([a-z0-9-]+)/([a-z-]+)(?:/(pre-test|post-test))?$"
 )
@@ -74,16 +75,26 @@ def _text_of(node: etree._Element | None, path: str = "text") -> str:
     return (node.findtext(path) or "") if node is not None else ""
 
 
+def check_size(size: int, path: str) -> None:
+    if size > MAX_BYTES:
+        raise _too_large("the file is larger than 20 MB", SourceLoc(path, 1, 1))
+
+
+def check_count(count: int, path: str, line: int) -> None:
+    """Stop at question MAX_QUESTIONS + 1 (at `line`), before the rest is read."""
+    if count > MAX_QUESTIONS:
+        raise _too_large(f"the file holds more than {MAX_QUESTIONS:,} questions",
+                         SourceLoc(path, line, 1))
+
+
+def _too_large(problem: str, loc: SourceLoc) -> ImportError_:
+    return ImportError_([Diagnostic("error", "import.size", problem, loc,
+                                    "import it a module at a time")])
+
+
 def read_moodle_xml(data: bytes, path: str, lang: str) -> list[ImportedQuiz]:
     """Every E4J quiz found in a Moodle XML file (one per module and audience)."""
-    if len(data) > MAX_BYTES:
-        raise ImportError_(
-            [
-                Diagnostic(
-                    "error", "import.size", "the file is larger than 20 MB", SourceLoc(path, 1, 1)
-                )
-            ]
-        )
+    check_size(len(data), path)
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -112,6 +123,7 @@ def read_moodle_xml(data: bytes, path: str, lang: str) -> list[ImportedQuiz]:
     quizzes: dict[tuple[str, str], ImportedQuiz] = {}
     current = ImportedQuiz("imported", "secondary")
     problems = []
+    count = 0
     for question in root.iterfind("question"):
         kind = question.get("type")
         if kind == "category":
@@ -121,6 +133,8 @@ def read_moodle_xml(data: bytes, path: str, lang: str) -> list[ImportedQuiz]:
             if match and match[3]:
                 current.pre_post = True
             continue
+        count += 1
+        check_count(count, path, question.sourceline or 1)
         try:
             item = _question(question, kind, lang)
         except (ValueError, TypeError) as exc:
@@ -269,7 +283,13 @@ def quiz_yaml(quiz: ImportedQuiz, title: dict[str, str], pass_mark: int = 70) ->
                      width=100)
 
 
-class _PlainDumper(yaml.SafeDumper):
+try:
+    _SAFE_DUMPER: type = yaml.CSafeDumper  # libyaml: ten times PyYAML's speed, and it escapes
+except AttributeError:  # pragma: no cover   line breaks YAML 1.1 folds (NEL) in quoted text
+    _SAFE_DUMPER = yaml.SafeDumper
+
+
+class _PlainDumper(_SAFE_DUMPER):  # type: ignore[misc,valid-type]
     """Writes each value out where it is used: an author reads no anchors nor aliases."""
 
     def ignore_aliases(self, data: Any) -> bool:
