@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import struct
+import zlib
 
 import pytest
 
@@ -144,6 +147,41 @@ def test_image_files_are_what_their_name_says(path, data, problem):
 
     found = image_problem(path, data)
     assert found.startswith(problem) if problem else found == ""
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_an_image_with_more_pixels_than_print_can_hold_is_refused(kind, monkeypatch):
+    """Typst holds every pixel in memory to put an image in a PDF; the size is read from the
+    file's header, whatever its kind (the limit is lowered here to keep the files small)."""
+    from PIL import Image
+
+    import builders.load.image_files as image_files
+
+    monkeypatch.setattr(image_files, "MAX_PIXELS", 1_000)
+    path = f"a.{kind.lower()}"
+    for size, problem in (((40, 25), ""), ((41, 25), "it is 41 × 25 pixels, more than the 1,000")):
+        data = io.BytesIO()
+        Image.new("RGB", size, "white").save(data, kind)
+        found = image_files.image_problem(path, data.getvalue())
+        assert found.startswith(problem) if problem else found == "", found
+
+
+def test_a_decompression_bomb_is_refused_from_its_header():
+    """390 kB of PNG that would decode to 15,000 × 15,000 pixels (900 MB in Typst)."""
+    from builders.load.image_files import image_problem
+
+    width = height = 15_000
+    packer = zlib.compressobj(1)
+    rows = b"".join(packer.compress(b"\0" * (width + 1)) for _ in range(height)) + packer.flush()
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+           + chunk(b"IEND", b""))
+    assert image_problem("bomb.png", png).startswith("it has more than the 50,000,000 pixels")
 
 
 def test_links_parse_the_same_when_threads_parse_first(monkeypatch):

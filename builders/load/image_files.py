@@ -4,6 +4,8 @@ deep inside Typst)."""
 
 from __future__ import annotations
 
+import io
+import warnings
 from pathlib import PurePosixPath
 
 from lxml import etree
@@ -18,6 +20,9 @@ SIGNATURES = {
 }
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 KINDS = "PNG, JPEG, GIF, WebP or SVG"
+# Typst holds a raster image's pixels in memory (4 bytes each) to put it in the PDF: a small file
+# can claim 40,000 × 40,000 of them. A page needs about 2,000 across; a large photo has 50 million.
+MAX_PIXELS = 50_000_000
 
 
 def image_problem(path: str, data: bytes) -> str:
@@ -30,9 +35,29 @@ def image_problem(path: str, data: bytes) -> str:
             return f"it is not well-formed SVG ({exc.msg})"
         return "" if root.tag == SVG_ROOT else "its root element is not an SVG <svg>"
     if suffix == ".webp":
-        return "" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "it is not a WebP file"
-    if suffix in SIGNATURES:
-        if data.startswith(SIGNATURES[suffix]):
+        if not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+            return "it is not a WebP file"
+    elif suffix in SIGNATURES:
+        if not data.startswith(SIGNATURES[suffix]):
+            return f"its bytes are not a {suffix.lstrip('.').upper()} file's"
+    else:
+        return f"'{suffix or path}' is not an image kind every edition can show ({KINDS})"
+    return _size_problem(data)
+
+
+def _size_problem(data: bytes) -> str:
+    """Too many pixels, read from the header (a file Pillow cannot read is left to the editions,
+    which report a damaged image where it is used)."""
+    from PIL import Image
+
+    limit = f"more than the {MAX_PIXELS:,} pixels the print edition can hold in memory"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+        except Image.DecompressionBombError:  # past twice Pillow's own limit: it gives no size
+            return f"it has {limit}"
+        except Exception:  # noqa: BLE001 - Pillow raises many kinds for a damaged file
             return ""
-        return f"its bytes are not a {suffix.lstrip('.').upper()} file's"
-    return f"'{suffix or path}' is not an image kind every edition can show ({KINDS})"
+    return f"it is {width:,} × {height:,} pixels, {limit}" if width * height > MAX_PIXELS else ""

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_waivers
-from builders.load.image_files import KINDS
+from builders.load.image_files import KINDS, MAX_PIXELS
 from builders.load.markdown import body_line, markdown_parser
 from builders.load.packed_tokens import PackedTokens
 from builders.load.yaml import load_yaml
@@ -394,7 +394,8 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
             "lesson.image-unreadable",
             f"image '{src}' cannot be shown: {problem}",
             loc,
-            f"save it again as {KINDS}, with the file ending that matches its kind",
+            f"save it again as {KINDS}, with the file ending that matches its kind, at most "
+            f"{MAX_PIXELS // 1_000_000} million pixels",
         )
         return None
     return normal
