@@ -118,3 +118,16 @@ def test_shipped_course_cartridges_are_valid():
     job = next(j for j in builder.plan(course) if j.key.startswith("cc11/university/"))
     for name, data in builder.render(course, job).items():
         assert _check("cc11", _open(data)) == [], name
+
+
+def test_a_module_id_that_starts_with_a_digit_still_makes_valid_cartridges(course_copy):
+    """Module ids may start with a digit (01-intro); XML IDs may not."""
+    root = course_copy("full")
+    (root / "modules/demo").rename(root / "modules/1demo")
+    (root / "quizzes/demo").rename(root / "quizzes/1demo")
+    meta = root / "modules/1demo/module.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("id: demo", "id: 1demo", 1), "utf-8")
+    course, _ = load_course(root)
+    for name, data in get_builder("imscc").build(course).items():
+        version = name.rsplit("-", 1)[1].removesuffix(".imscc")
+        assert _check(version, _open(data)) == [], name

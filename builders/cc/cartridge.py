@@ -31,6 +31,12 @@ class Entry:
     dependencies: list[str] = field(default_factory=list)
 
 
+def _xml_id(module_id: str) -> str:
+    """The base of a module's identifiers: they are XML IDs, which cannot start with a digit as
+    a module id may (an underscore cannot start a module id, so no two modules share one)."""
+    return module_id if module_id[:1].isalpha() else f"_{module_id}"
+
+
 def _discussions(course: Course, module: Module, lesson: Lesson) -> list[tuple[str, str]]:
     """(title, HTML) of each discussion block of the learner edition."""
     ui = UI(lesson.lang)
@@ -96,6 +102,7 @@ class Cartridge:
 
     def add(self, module: Module, lesson: Lesson) -> None:
         entries = []
+        ident = _xml_id(module.id)
         page = f"{module.id}/index.html"
         self.files[page] = lesson_page(
             self.course,
@@ -115,7 +122,7 @@ class Cartridge:
         entries.append(
             Entry(
                 lesson.title,
-                f"{module.id}-lesson",
+                f"{ident}-lesson",
                 "webcontent",
                 page,
                 page_files,
@@ -126,7 +133,7 @@ class Cartridge:
         if quiz:
             writer = QtiWriter(self.course, module, self.lang)
             href = f"{module.id}/assessment.xml"
-            self.files[href] = writer.assessment(quiz, f"{module.id}-quiz")
+            self.files[href] = writer.assessment(quiz, f"{ident}-quiz")
             files = [href]
             for path in writer.images:
                 target = f"media/{module.id}/{path.replace('/', '-')}"
@@ -135,7 +142,7 @@ class Cartridge:
             entries.append(
                 Entry(
                     quiz.title.get(self.lang),
-                    f"{module.id}-quiz",
+                    f"{ident}-quiz",
                     self.profile.assessment_type,
                     "",
                     files,
@@ -152,7 +159,7 @@ class Cartridge:
             entries.append(
                 Entry(
                     title,
-                    f"{module.id}-discussion-{number}",
+                    f"{ident}-discussion-{number}",
                     self.profile.discussion_type,
                     "",
                     [href],
@@ -167,7 +174,7 @@ class Cartridge:
 
             self.files[href] = _small_doc(self.profile.weblink_ns, "webLink", link)
             entries.append(
-                Entry(text, f"{module.id}-weblink-{number}", self.profile.weblink_type, "", [href])
+                Entry(text, f"{ident}-weblink-{number}", self.profile.weblink_type, "", [href])
             )
         self.modules.append((module, entries))
 
@@ -206,7 +213,7 @@ class Cartridge:
         top = cp(organization, "item", identifier="root")
         resources = cp(root, "resources")
         for module, entries in self.modules:
-            folder = cp(top, "item", identifier=f"{module.id}-module")
+            folder = cp(top, "item", identifier=f"{_xml_id(module.id)}-module")
             cp(folder, "title", module.title.get(self.lang))
             for entry in entries:
                 item = cp(
