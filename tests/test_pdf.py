@@ -169,6 +169,23 @@ def test_running_text_keeps_words_whole(course_copy):
     assert not re.search(r"[a-z]-\n[a-z]", text)
 
 
+def test_a_language_with_a_region_prints(course_copy):
+    """Course languages may name a region (pt-BR); Typst takes the language and the region
+    apart, and refused the whole code (an internal error)."""
+    root = course_copy("full")
+    for path in [*root.rglob("*.yaml"), *root.rglob("*.md")]:
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"\bfr:", "pt-BR:", text).replace("[en, fr]", "[en, pt-BR]"),
+                        "utf-8")
+    for path in root.rglob("*.fr.md"):
+        path.rename(path.with_name(path.name.replace(".fr.", ".pt-BR.")))
+    course, _ = load_course(root)
+    builder = get_builder("pdf")
+    job = next(j for j in builder.plan(course) if j.lang == "pt-BR")
+    handout = builder.render(course, job)["pt-BR/secondary/e4j-demo-secondary-pt-BR-handout.pdf"]
+    assert pypdf.PdfReader(io.BytesIO(handout)).trailer["/Root"]["/Lang"] == "pt-BR"
+
+
 def test_typst_strings_and_french_spacing():
     assert typ_string('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
     assert french_spacing("Durée : 45 min ; « bonjour » !") == (

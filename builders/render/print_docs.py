@@ -67,7 +67,8 @@ class LessonPrint:
                 authors=self.module.authors or ("E4J",),
                 keywords=self.lesson.keywords,
                 paper=self.paper,
-                lang=self.lang,
+                language=self.lang.partition("-")[0],  # Typst takes pt-BR as pt and BR
+                region=self.lang.partition("-")[2],
                 style=STYLES[self.lesson.audience],
                 header_left=header_left,
                 header_right=f"{audience} · {self.lang.upper()}",
