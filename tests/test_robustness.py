@@ -150,6 +150,47 @@ def test_hostile_content_is_neutralised_in_every_format(course_copy):
         ),
         encoding="utf-8",
     )
+    _assert_neutralised(root)
+
+
+HOSTILE_TOML = """\
+[profile]
+country = "<script>alert(1)</script> #panic(\\"country\\")"
+verified_on = 2026-11-01
+
+[profile.local]
+labour-inspectorate = "<img src=x onerror=alert(2)> #panic(\\"fact\\") ]] [[x"
+
+[[profile.help]]
+name = "<svg onload=alert(3)> #panic(\\"name\\")"
+contact = "<script>alert(4)</script> \\\\ $x$ *b* _i_ `raw` @ref"
+
+[branding]
+institution = "<script>alert(5)</script> #panic(\\"institution\\")"
+attribution = "</title><script>alert(6)</script>"
+"""
+
+
+def test_hostile_local_adaptation_is_neutralised_in_every_format(course_copy):
+    """e4j.toml's texts reach every page, package and PDF: they are text there, never markup
+    nor Typst code (#panic would stop the PDF build)."""
+    root = course_copy("full")
+    (root / "e4j.toml").write_text(HOSTILE_TOML, encoding="utf-8")
+    for lang in ("en", "fr"):
+        lesson = root / f"modules/demo/secondary.{lang}.md"
+        text = lesson.read_text("utf-8")
+        assert "[§30].\n" in text
+        lesson.write_text(text.replace("[§30].\n", "[§30]. [[local:labour-inspectorate]]\n", 1),
+                          encoding="utf-8")
+    _assert_neutralised(root)
+    page = get_builder("html").build(load_course(root)[0])["en/secondary/demo.html"].decode()
+    for shown in ("&lt;img src=x onerror=alert(2)&gt;", "&lt;script&gt;alert(5)&lt;/script&gt;",
+                  "&lt;svg onload=alert(3)&gt;"):
+        assert shown in page  # the texts reached the page, as text
+
+
+def _assert_neutralised(root: Path) -> None:
+    """Every format builds, and no text file it makes (zip members too) carries live markup."""
     course, _ = load_course(root)
     for name in REGISTRY:
         for rel, data in get_builder(name).build(course).items():
