@@ -74,12 +74,24 @@ def _write_new(path: Path, text: str, created: list[Path]) -> None:
     created.append(path)
 
 
-def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
+def _check_names(ident: str, audiences: list[str]) -> None:
+    """Both name files: a module id is a slug and an audience one we know (nothing else may
+    lead a new file out of the course's folders)."""
     if not MODULE_ID.match(ident):
         raise ScaffoldError(f"'{ident}' is not a module id: use lowercase letters, digits, hyphens")
     for audience in audiences:
         if audience not in AUDIENCES:
             raise ScaffoldError(f"unknown audience '{audience}'")
+
+
+def _existing_module(root: Path, ident: str, audience: str) -> None:
+    _check_names(ident, [audience])
+    if not (root / "modules" / ident / "module.yaml").is_file():
+        raise ScaffoldError(f"there is no module '{ident}': run e4j new module {ident} first")
+
+
+def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
+    _check_names(ident, audiences)
     langs = languages(root)
     meta = {
         "id": ident,
@@ -106,11 +118,8 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
 
 
 def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> list[Path]:
+    _existing_module(root, ident, audience)
     folder = root / "modules" / ident
-    if not (folder / "module.yaml").is_file():
-        raise ScaffoldError(f"there is no module '{ident}': run e4j new module {ident} first")
-    if audience not in AUDIENCES:
-        raise ScaffoldError(f"unknown audience '{audience}'")
     created: list[Path] = []
     prefix = "".join(part[0] for part in ident.split("-"))[:4]
     front = {
@@ -168,6 +177,7 @@ def _add_item(lines: list[str], last: SourceLoc, item: str) -> bool:
 
 
 def new_quiz(root: Path, ident: str, audience: str) -> list[Path]:
+    _existing_module(root, ident, audience)
     langs = languages(root)
     quiz = {"title": _empty(langs), "pass_mark": 70, "pre_post": True, "questions": []}
     created: list[Path] = []

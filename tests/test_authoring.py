@@ -71,6 +71,24 @@ def test_new_in_a_course_with_a_broken_course_file_names_the_problem(course_copy
     assert not (root / "modules/other").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("quiz", "../../outside", "--audience", "secondary"), "is not a module id"),
+        (("quiz", "demo", "--audience", "../../outside"), "unknown audience '../../outside'"),
+        (("quiz", "nosuch", "--audience", "secondary"), "there is no module 'nosuch'"),
+        (("lesson", "../modules/demo", "--audience", "primary"), "is not a module id"),
+    ],
+)
+def test_new_writes_only_where_a_module_and_audience_lead(args, message, course_copy, run_cli):
+    """`e4j new quiz` took any module id and audience as a path: '../../x' wrote outside."""
+    root = course_copy("full")
+    before = sorted(p for p in root.parent.rglob("*"))
+    result = run_cli("--root", root, "new", *args)
+    assert result.code != 0 and message in result.err, result.err
+    assert sorted(p for p in root.parent.rglob("*")) == before
+
+
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
