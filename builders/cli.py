@@ -14,10 +14,27 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _positive(text: str) -> int:
-    """A whole number of at least 1 (for --jobs)."""
+    """A whole number of at least 1."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
     return int(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port (0: any free one)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port (0 to 65535)")
+    return int(text)
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage (0 to 100)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     reference.add_argument("kind", choices=("quiz",))
 
     serve = commands.add_parser("serve", help="preview the HTML edition, rebuilt as you edit")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default 8000)")
     serve.add_argument("--out", type=Path, help="output folder (default: ROOT/exports)")
     serve.add_argument(
         "--overlay", action="append", default=[], type=Path, metavar="DIR",
@@ -128,9 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     results.add_argument("--post", type=Path, required=True, help="post-test export or template")
     results.add_argument("--learners", type=Path, help="CSV: identity key, sex, age_band")
     results.add_argument("--attempt", choices=("first", "last", "best"), default="last")
-    results.add_argument("--min-cell", type=int, default=5, help="smallest group shown (5)")
-    results.add_argument("--pass-mark", type=float, default=70, help="percent (70)")
-    results.add_argument("--lang", default="en", help="language of the report (en, fr)")
+    results.add_argument("--min-cell", type=_positive, default=5, help="smallest group shown (5)")
+    results.add_argument("--pass-mark", type=_percent, default=70, help="percent (70)")
+    results.add_argument("--lang", choices=("en", "fr"), default="en",
+                         help="language of the report (en, fr)")
     results.add_argument("--out", type=Path, required=True, help="folder for the report")
     return parser
 
@@ -150,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted; exports/ is unchanged")
         return EXIT_CONTENT
+    except OSError as exc:  # the system refused: a folder it cannot make, a full disk, a port
+        if args.verbose or os.environ.get("E4J_DEBUG"):
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"e4j: error: {escape(exc.strerror or str(exc))}{escape(str(where))}")
+        err.print("Nothing already built was changed.")
+        return EXIT_USAGE
     except Exception as exc:  # a bug in e4j, not in the sources
         if args.verbose or os.environ.get("E4J_DEBUG"):
             raise

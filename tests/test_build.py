@@ -133,6 +133,15 @@ def test_cli_build_summary_and_index(course_copy, run_cli):
         (["build", "--lang", "de"], "the course has no language 'de'"),
         (["build", "--module", "dem"], "did you mean 'demo'?"),
         (["frobnicate"], "invalid choice"),
+        (["build", "--format", "html", "--out", "/dev/null/exports"],
+         "e4j: error: Not a directory: /dev/null/exports"),
+        (["serve", "--port", "99999"], "'99999' is not a port (0 to 65535)"),
+        (["results", "--pre", "a.csv", "--post", "b.csv", "--out", "r", "--pass-mark", "nan"],
+         "'nan' is not a percentage (0 to 100)"),
+        (["results", "--pre", "a.csv", "--post", "b.csv", "--out", "r", "--min-cell", "0"],
+         "'0' is not a whole number of at least 1"),
+        (["results", "--pre", "a.csv", "--post", "b.csv", "--out", "r", "--lang", "de"],
+         "invalid choice: 'de'"),
     ],
 )
 def test_usage_errors_exit_2(args, message, course_copy, run_cli):
@@ -140,7 +149,8 @@ def test_usage_errors_exit_2(args, message, course_copy, run_cli):
     result = run_cli("--root", root, *args)
     assert result.code == 2
     assert message in result.err
-    assert not (root / "exports").exists()
+    exports = root / "exports"  # at most the cache of the sources read before the mistake showed
+    assert not exports.exists() or [p.name for p in exports.iterdir()] == [".e4j-cache"]
 
 
 def test_list_and_check(course_copy, run_cli):
