@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import html5lib
@@ -57,24 +58,74 @@ def test_noop_and_incremental_rebuild(course_copy):
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
-def test_an_incremental_rebuild_writes_what_a_clean_build_writes(course_copy, tmp_path,
+def _replace(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _lesson_and_quiz(root: Path) -> None:
+    _replace(root, "modules/demo/secondary.en.md", "Sort the cards",
+             "Read [the report](https://www.unodc.org/), then sort the cards")
+    _replace(root, "quizzes/demo/secondary.yaml", "Which factor is **global**?",
+             "Which factor is *global*?")
+
+
+def _add_module(root: Path) -> None:
+    """A copy of the demo module, with ids of its own."""
+    shutil.copytree(root / "modules/demo", root / "modules/extra")
+    shutil.copytree(root / "quizzes/demo", root / "quizzes/extra")
+    _replace(root, "modules/extra/module.yaml", "id: demo", "id: extra")
+    for path in [*(root / "modules/extra").glob("*.md"), root / "quizzes/extra/secondary.yaml"]:
+        text = re.sub(r"(?m)^(\s+- id: |\s+outcome: )", r"\1x-", path.read_text("utf-8"))
+        path.write_text(text, "utf-8")
+
+
+SOURCE_EDITS = {  # one change to each kind of source, each shown in some format
+    "lesson and quiz": _lesson_and_quiz,
+    "course title": lambda root: _replace(root, "modules/course.yaml", "Test course",
+                                          "Trial course"),
+    "module title": lambda root: _replace(root, "modules/demo/module.yaml", "Demo module",
+                                          "Sample module"),
+    "glossary definition": lambda root: _replace(
+        root, "modules/glossary.yaml", "Circumstances that make harm more likely",
+        "Situations that make harm likelier"),
+    "source summary": lambda root: _replace(root, "modules/sources.yaml", "Global factors.",
+                                            "Factors of the whole world."),
+    "image": lambda root: (root / "modules/demo/images/levels.png").write_bytes(
+        (root / "modules/demo/images/levels.png").read_bytes() + b"\0"),
+    "module added": _add_module,
+    "module removed": lambda root: [shutil.rmtree(root / f"{folder}/extra")
+                                    for folder in ("modules", "quizzes")],
+    "interface strings": lambda root: (root / "locales").mkdir() or (
+        root / "locales/en.yaml").write_text("course_home: Every edition\n", "utf-8"),
+}
+BEFORE_EDIT = {"module removed": _add_module}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [pytest.param(name, marks=[] if name == "lesson and quiz" else [pytest.mark.slow])
+     for name in SOURCE_EDITS],
+)
+def test_an_incremental_rebuild_writes_what_a_clean_build_writes(edit, course_copy, tmp_path,
                                                                  monkeypatch):
-    """Every format, after one lesson and one quiz changed: the files carried over and the
-    files rebuilt (on threads, from lessons found in the build cache) are byte for byte those
-    of a build from nothing."""
+    """Every format, after one kind of source changed: the files carried over and the files
+    rebuilt (on threads, from lessons found in the build cache) are byte for byte those of a
+    build from nothing. A rebuild that missed what a page shows (the course title on every HTML
+    page, a module's title in its question bank's category) would leave it stale."""
     from builders.formats import REGISTRY
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = course_copy("full")
+    BEFORE_EDIT.get(edit, lambda root: None)(root)
     out = tmp_path / "incremental"
     build(root, out, list(REGISTRY))
-    lesson = root / "modules/demo/secondary.en.md"
-    lesson.write_text(lesson.read_text() + "\nRead more in [the report](https://www.unodc.org/).\n")
-    quiz = root / "quizzes/demo/secondary.yaml"
-    quiz.write_text(quiz.read_text().replace("Which factor is **global**?",
-                                             "Which factor is *global*?"))
+    SOURCE_EDITS[edit](root)
     again = build(root, out, list(REGISTRY))
-    assert any(report.reused for report in again.formats)
+    if edit != "interface strings":  # buttons and labels are on every page: all is rebuilt
+        assert any(report.reused for report in again.formats)
     build(root, tmp_path / "clean", list(REGISTRY), force=True)
     incremental, clean = tree_bytes(out), tree_bytes(tmp_path / "clean")
     assert sorted(incremental) == sorted(clean)

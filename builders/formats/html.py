@@ -31,7 +31,7 @@ class HtmlBuilder(Builder):
                         module=module.id,
                     )
                 )
-        shared = (course.sources.digest, course.glossary.digest)
+        shared = (course.sources.digest, course.glossary.digest, repr(course.title))
         for lang, audience in course.editions():
             pairs = course.lessons_for(lang, audience)
             jobs.append(

@@ -24,11 +24,12 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
             scope_lang = None if lang == MULTILANG else lang
             for quiz in quizzes:
                 module = course.module(quiz.module_id)
-                assets = tuple(a.digest for a in module.assets) if module else ()
+                # module.yaml: the module's title names the bank's category
+                own = (module.meta_digest, *(a.digest for a in module.assets)) if module else ()
                 jobs.append(
                     Job(
                         f"{quiz.module_id}/{audience}/{lang}",
-                        (*shared, quiz.digest, *assets),
+                        (*shared, quiz.digest, *own),
                         lang=scope_lang,
                         audience=audience,
                         module=quiz.module_id,
@@ -40,6 +41,7 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
                     (
                         *shared,
                         *(q.digest for q in quizzes),
+                        *(m.meta_digest for m in course.modules),
                         *(a.digest for m in course.modules for a in m.assets),
                     ),
                     lang=scope_lang,
