@@ -4,6 +4,7 @@ images kept, GIFT escaping, and notes for what GIFT cannot carry."""
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from lxml import etree
@@ -120,6 +121,37 @@ def test_accents_are_optional_in_short_answers(course):
     xml = get_builder("moodle_xml").build(course)["fr/e4j-demo-secondary-fr.xml"]
     q = questions(xml)["demo-q4"]
     assert q.findtext("usecase") == "0"
+
+
+def _moodle_accepts(response: str, pattern: str) -> bool:
+    """Moodle's short-answer comparison (qtype_shortanswer::compare_string_with_wildcard, case
+    ignored): an unescaped run of '*' is any text, '\\*' a literal asterisk."""
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    return re.fullmatch(regexp, response.strip(), re.IGNORECASE) is not None
+
+
+def test_an_asterisk_in_a_short_answer_is_literal_in_moodle(course_copy):
+    """'*' is Moodle's wildcard: written as it is, the answer '2*3' accepted any text beginning
+    with 2 and ending with 3 in Moodle, where the HTML and SCORM quizzes accept only '2*3'."""
+    from builders.qbank.gift_import import read_gift
+    from builders.qbank.importing import read_moodle_xml
+
+    root = course_copy("full")
+    quiz = root / "quizzes/demo/secondary.yaml"
+    quiz.write_text(quiz.read_text("utf-8").replace("en: [risk factor, a risk factor]",
+                                                    "en: ['2*3', a risk factor]"), "utf-8")
+    course, _ = load_course(root)
+    xml = get_builder("moodle_xml").build(course)["en/e4j-demo-secondary-en.xml"]
+    right = [a.findtext("text") for a in questions(xml)["demo-q4"].iter("answer")
+             if a.get("fraction") == "100"]
+    assert right == ["2\\*3", "a risk factor"]
+    assert _moodle_accepts("2*3", right[0]) and not _moodle_accepts("2 + 3", right[0])
+    assert _moodle_accepts("2 + 3", "2*3")  # what the bank said before
+    gift = get_builder("gift").build(course)["en/e4j-demo-secondary-en.gift.txt"].decode()
+    assert "\t=2\\*3#" in gift
+    for imported in (read_moodle_xml(xml, "x.xml", "en"), read_gift(gift, "x.gift", "en")):
+        assert imported[0].questions["demo-q4"]["answers"]["en"][0] == "2*3"
 
 
 @pytest.mark.parametrize(

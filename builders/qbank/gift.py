@@ -8,7 +8,7 @@ import re
 from builders.diagnostics import Diagnostic
 from builders.model import Question, Quiz
 from builders.qbank.fractions import fraction_text, share
-from builders.qbank.moodle_xml import fold_accents
+from builders.qbank.moodle_xml import literal_asterisks, short_answers
 from builders.qbank.text import BankText
 
 SPECIAL = re.compile(r"([~=#{}:\\])")
@@ -56,13 +56,8 @@ def question_gift(q: Question, texts: BankText) -> str:
         feedback = _feedback(texts, if_wrong) + _feedback(texts, if_right)
         lines.append(f"{head}{{{answer}{feedback}{general}}}")
     elif q.type == "short":
-        answers = dict.fromkeys(
-            variant
-            for lang in texts.langs
-            for a in q.accepted(lang)
-            for variant in (a, a if q.accent_sensitive else fold_accents(a))
-        )
-        body = [f"\t={escape_gift(a)}{_feedback(texts, q.feedback_correct)}" for a in answers]
+        body = [f"\t={literal_asterisks(escape_gift(a))}{_feedback(texts, q.feedback_correct)}"
+                for a in short_answers(q, texts.langs)]
         body.append(f"\t=%0%*{_feedback(texts, q.feedback_incorrect)}")
         lines += [head + "{", *body, *([f"\t{general}"] if general else []), "}"]
     elif q.type == "numerical":

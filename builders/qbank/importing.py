@@ -214,9 +214,9 @@ def _question(q: etree._Element, kind: str | None, lang: str) -> dict[str, Any] 
         item["feedback_false"] = _localized(false, "feedback", lang)
     elif kind == "shortanswer":
         item["type"] = "short"
-        accepted = list(
-            dict.fromkeys(_text_of(a) for a in answers if float(a.get("fraction", "0")) > 0)
-        )
+        accepted = list(dict.fromkeys(  # '\\*' is Moodle's literal asterisk (a bare one: any text)
+            _text_of(a).replace("\\*", "*") for a in answers if float(a.get("fraction", "0")) > 0
+        ))
         wildcard = next((a for a in answers if _text_of(a) == "*"), None)
         accented = [a for a in accepted if fold_accents(a) != a]
         # Our export adds the accent-free spelling of each answer when accents are optional.

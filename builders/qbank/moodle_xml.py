@@ -61,6 +61,23 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
+def short_answers(q: Question, langs: tuple[str, ...]) -> list[str]:
+    """What a short-answer question accepts in a bank: each answer in each language, and its
+    spelling without accents when accents are optional."""
+    return list(dict.fromkeys(
+        variant
+        for lang in langs
+        for answer in q.accepted(lang)
+        for variant in (answer, answer if q.accent_sensitive else fold_accents(answer))
+    ))
+
+
+def literal_asterisks(answer: str) -> str:
+    """Moodle reads '*' in a short answer as 'any text' (the catch-all answer is '*'); the
+    answers here are literal: '\\*' is Moodle's literal asterisk."""
+    return answer.replace("*", "\\*")
+
+
 def question_element(quiz: Quiz, q: Question, texts: BankText, ui: UI) -> etree._Element:
     moodle_type = {
         "single": "multichoice",
@@ -89,14 +106,9 @@ def question_element(quiz: Quiz, q: Question, texts: BankText, ui: UI) -> etree.
         _answer(element, 0 if q.answer else 100, "false", texts.html(q.feedback_false), html=False)
     elif q.type == "short":
         _value(element, "usecase", "1" if q.case_sensitive else "0")
-        accepted: list[str] = []
-        for lang in texts.langs:
-            for answer in q.accepted(lang):
-                accepted.append(answer)
-                if not q.accent_sensitive:
-                    accepted.append(fold_accents(answer))
-        for answer in dict.fromkeys(accepted):
-            _answer(element, 100, answer, texts.html(q.feedback_correct), html=False)
+        for answer in short_answers(q, texts.langs):
+            _answer(element, 100, literal_asterisks(answer), texts.html(q.feedback_correct),
+                    html=False)
         _answer(element, 0, "*", texts.html(q.feedback_incorrect), html=False)
     elif q.type == "numerical":
         answer = _answer(
