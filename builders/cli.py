@@ -173,7 +173,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         where = f": {exc.filename}" if exc.filename else ""
         err.print(f"e4j: error: {escape(exc.strerror or str(exc))}{escape(str(where))}")
-        err.print("Nothing already built was changed.")
         return EXIT_USAGE
     except Exception as exc:  # a bug in e4j, not in the sources
         if args.verbose or os.environ.get("E4J_DEBUG"):

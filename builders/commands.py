@@ -93,10 +93,8 @@ def _report(err: Console, diagnostic: Diagnostic) -> int:
 
 
 def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
-    line = data[: exc.start].count(b"\n") + 1
-    col = len(data[: exc.start].rpartition(b"\n")[2].decode("utf-8", "replace")) + 1
     return Diagnostic("error", "import.encoding", "the file is not UTF-8",
-                      SourceLoc(str(path), line, col), "save it as UTF-8")
+                      SourceLoc.of_byte(str(path), data, exc.start), "save it as UTF-8")
 
 
 def _usage(err: Console, message: str) -> int:

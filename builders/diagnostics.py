@@ -25,6 +25,13 @@ class SourceLoc:
         line = text.count("\n", 0, index) + 1 + line_offset
         return cls(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
+    @classmethod
+    def of_byte(cls, path: str, data: bytes, index: int) -> SourceLoc:
+        """Where byte `index` of `data` stands, `data` being UTF-8 up to there (where a decoder
+        stopped, say)."""
+        before = data[:index].decode("utf-8", "replace")
+        return cls.of_index(path, before, len(before))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 

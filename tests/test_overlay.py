@@ -124,7 +124,7 @@ def test_an_overlay_that_is_not_utf8_is_a_located_error(course_copy, tmp_path, r
     (overlay / "modules/demo/secondary.en.md").write_bytes(b"## Risk factors\n\nCaf\xe9\n")
     result = run_cli("--root", root, "check", "--overlay", overlay)
     assert result.code == 1
-    assert f"{overlay}/modules/demo/secondary.en.md:3:1: error[source.encoding]" in result.err
+    assert f"{overlay}/modules/demo/secondary.en.md:3:4: error[source.encoding]" in result.err
 
 
 def test_an_overlay_orders_the_modules(tmp_path, run_cli):

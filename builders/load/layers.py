@@ -172,9 +172,8 @@ def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n")  # a byte-order mark is dropped
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         diags.error("source.encoding", "the file is not valid UTF-8",
-                    SourceLoc(layer.shown, line, 1), "save it as UTF-8")
+                    SourceLoc.of_byte(layer.shown, data, exc.start), "save it as UTF-8")
         return None
     report_in_file(text, layer.shown, diags)
     return text, digest_bytes(data)

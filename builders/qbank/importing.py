@@ -16,16 +16,6 @@ from builders.qbank.html_markdown import html_to_markdown, split_multilang, text
 from builders.qbank.moodle_xml import fold_accents
 from builders.xml import safe_parser
 
-
-def finite_number(text: str) -> float:
-    """A number written in an imported question; ValueError (which names it) if it is none, or
-    infinite (no edition can show nor check it)."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"'{text.strip()[:40]}' is not a finite number")
-    return value
-
-
 MAX_BYTES = 20_000_000
 MAX_QUESTIONS = 10_000  # twice the largest quiz builds are tested with
 CATEGORY = re.compile(
@@ -73,6 +63,15 @@ def _plain(raw: str, lang: str, langs: list[str]) -> dict[str, str]:
 
 def _text_of(node: etree._Element | None, path: str = "text") -> str:
     return (node.findtext(path) or "") if node is not None else ""
+
+
+def finite_number(text: str) -> float:
+    """A number written in an imported question; ValueError (which names it) if it is none, or
+    infinite (no edition can show nor check it)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"'{text.strip()[:40]}' is not a finite number")
+    return value
 
 
 def check_size(size: int, path: str) -> None:
@@ -283,9 +282,11 @@ def quiz_yaml(quiz: ImportedQuiz, title: dict[str, str], pass_mark: int = 70) ->
                      width=100)
 
 
+# libyaml's dumper: ten times PyYAML's own, and it escapes a NEL in quoted text (PyYAML writes
+# it as it is, and YAML 1.1 reads it back as a space).
 try:
-    _SAFE_DUMPER: type = yaml.CSafeDumper  # libyaml: ten times PyYAML's speed, and it escapes
-except AttributeError:  # pragma: no cover   line breaks YAML 1.1 folds (NEL) in quoted text
+    _SAFE_DUMPER: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _SAFE_DUMPER = yaml.SafeDumper
 
 

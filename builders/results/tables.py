@@ -60,9 +60,9 @@ def _csv(data: bytes, name: str) -> list[list[str]]:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            row = data[: exc.start].count(b"\n") + 1
-            raise _error(name, "the file is neither UTF-8 nor Windows-1252 text", row,
-                         hint="save it again as CSV UTF-8") from None
+            where = SourceLoc.of_byte(name, data, exc.start)
+            raise _error(name, "the file is neither UTF-8 nor Windows-1252 text", where.line,
+                         where.col, "save it again as CSV UTF-8") from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
