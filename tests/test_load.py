@@ -127,6 +127,10 @@ def test_a_byte_order_mark_starts_a_file_but_is_an_error_inside_the_text(course_
     assert "U+FEFF (ZERO WIDTH NO-BREAK SPACE)" in found.message
 
 
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+       b"%s</svg>")
+
+
 @pytest.mark.parametrize(
     ("path", "data", "problem"),
     [
@@ -140,6 +144,26 @@ def test_a_byte_order_mark_starts_a_file_but_is_an_error_inside_the_text(course_
         ("a.svg", b"<html/>", "its root element is not an SVG <svg>"),
         ("a.svg", b"<svg", "it is not well-formed SVG"),
         ("a.bmp", b"BM...", "'.bmp' is not an image kind every edition can show"),
+        # An SVG is a file of its own in every package, where a browser that opens it runs its
+        # scripts on the LMS's site and fetches what it refers to.
+        ("a.svg", SVG % b'<image href="data:image/png;base64,AAAA"/><use href="#a"/>'
+         b"<style>rect { fill: url(#g) }</style>", ""),
+        ("a.svg", b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+         b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + SVG % b"", ""),
+        ("a.svg", SVG % b"<script>alert(1)</script>", "it holds a <script> element"),
+        ("a.svg", SVG % b'<rect onclick="alert(1)"/>', "its 'onclick' attribute"),
+        ("a.svg", SVG % b'<foreignObject><p xmlns="http://www.w3.org/1999/xhtml"/></foreignObject>',
+         "it holds a <foreignobject> element"),
+        ("a.svg", SVG % b'<a xlink:href="javascript:alert(1)"><text>x</text></a>',
+         "it refers to something outside it ('javascript:alert(1)')"),
+        ("a.svg", SVG % b'<image href="https://example.org/t.png"/>', "it refers to something"),
+        ("a.svg", SVG % b'<rect style="fill: url(https://example.org/t)"/>', "it refers to"),
+        ("a.svg", SVG % b"<style>@import url(https://example.org/a.css);</style>",
+         "its style sheet refers to something outside it"),
+        ("a.svg", b'<?xml-stylesheet href="https://example.org/a.xsl" type="text/xsl"?>'
+         + SVG % b"", "it holds a processing instruction"),
+        ("a.svg", b'<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>' + SVG % b"&x;",
+         "its DOCTYPE declares entities or attributes"),
     ],
 )
 def test_image_files_are_what_their_name_says(path, data, problem):

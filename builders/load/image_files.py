@@ -5,6 +5,7 @@ deep inside Typst)."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import PurePosixPath
 
@@ -20,6 +21,10 @@ SIGNATURES = {
 }
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 KINDS = "PNG, JPEG, GIF, WebP or SVG"
+# SVG elements that run scripts or embed HTML (which may), by local name, lower-cased.
+SCRIPTED = {"script", "foreignobject", "handler", "listener"}
+INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.I)
 # Typst holds a raster image's pixels in memory (4 bytes each) to put it in the PDF: a small file
 # can claim 40,000 × 40,000 of them. A page needs about 2,000 across; a large photo has 50 million.
 MAX_PIXELS = 50_000_000
@@ -33,7 +38,9 @@ def image_problem(path: str, data: bytes) -> str:
             root = etree.fromstring(data, safe_parser())
         except etree.XMLSyntaxError as exc:
             return f"it is not well-formed SVG ({exc.msg})"
-        return "" if root.tag == SVG_ROOT else "its root element is not an SVG <svg>"
+        if root.tag != SVG_ROOT:
+            return "its root element is not an SVG <svg>"
+        return _svg_problem(data, root)
     if suffix == ".webp":
         if not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
             return "it is not a WebP file"
@@ -43,6 +50,40 @@ def image_problem(path: str, data: bytes) -> str:
     else:
         return f"'{suffix or path}' is not an image kind every edition can show ({KINDS})"
     return _size_problem(data)
+
+
+def _svg_problem(data: bytes, root: etree._Element) -> str:
+    """An SVG file is published as a file of its own in every package: a browser that opens it
+    there runs its scripts on the LMS's site, and fetches what it refers to. It may hold
+    neither."""
+    if INTERNAL_SUBSET.search(data):  # a DOCTYPE naming the SVG 1.1 DTD, as editors write, is fine
+        return "its DOCTYPE declares entities or attributes (they can hide a script)"
+    if any(isinstance(node, etree._ProcessingInstruction)
+           for node in [*root.itersiblings(preceding=True), *root.iter()]):
+        return "it holds a processing instruction (a style sheet it would fetch)"
+    for element in root.iter(etree.Element):
+        name = etree.QName(element).localname.lower()
+        if name in SCRIPTED:
+            return f"it holds a <{name}> element, which can run a script"
+        for attribute, value in element.attrib.items():
+            attribute = etree.QName(attribute).localname.lower()
+            if attribute.startswith("on"):
+                return f"its '{attribute}' attribute can run a script"
+            if attribute == "href" and not _inside(value) or (
+                    attribute == "style" and _fetches(value)):
+                return f"it refers to something outside it ('{value.strip()[:40]}')"
+        if name == "style" and _fetches(element.text or ""):
+            return "its style sheet refers to something outside it"
+    return ""
+
+
+def _inside(reference: str) -> bool:
+    """A reference an SVG resolves within itself: a #fragment or an embedded image."""
+    return bool(re.match(r"\s*(#|data:image/(png|jpeg|gif|webp)[;,])", reference, re.I))
+
+
+def _fetches(css: str) -> bool:
+    return "@import" in css.lower() or any(not _inside(target) for target in CSS_URL.findall(css))
 
 
 def _size_problem(data: bytes) -> str:

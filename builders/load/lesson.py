@@ -395,7 +395,7 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
             f"image '{src}' cannot be shown: {problem}",
             loc,
             f"save it again as {KINDS}, with the file ending that matches its kind, at most "
-            f"{MAX_PIXELS // 1_000_000} million pixels",
+            f"{MAX_PIXELS // 1_000_000} million pixels (an SVG: no scripts, links out, entities)",
         )
         return None
     return normal
