@@ -310,6 +310,13 @@ class Module:
                 return asset
         return None
 
+    def shown_assets(self) -> tuple[Asset, ...]:
+        """The module's files its lessons and quizzes show: no edition publishes the others (a
+        stray .html or .svg would be served from the site that hosts the edition)."""
+        used = {path for lesson in self.lessons for path in lesson.images}
+        used |= {path for quiz in self.quizzes for path in quiz.images}
+        return tuple(asset for asset in self.assets if asset.path in used)
+
 
 @dataclass(frozen=True)
 class HelpContact:

@@ -189,6 +189,25 @@ def test_hostile_local_adaptation_is_neutralised_in_every_format(course_copy):
         assert shown in page  # the texts reached the page, as text
 
 
+def test_files_no_lesson_shows_are_published_nowhere(course_copy):
+    """The HTML edition published every file of a module folder: a stray page or a scripted SVG
+    no lesson uses would be served from the site that hosts the edition."""
+    root = course_copy("full")
+    (root / "modules/demo/notes.html").write_text("<script>alert(1)</script>", "utf-8")
+    (root / "modules/demo/images/unused.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(2)"/>', "utf-8")
+    course, _ = load_course(root)
+    published = []
+    for name in REGISTRY:
+        for rel, data in get_builder(name).build(course).items():
+            published.append(rel)
+            if rel.endswith((".zip", ".imscc")):
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    published += archive.namelist()
+    assert "media/demo/images/levels.png" in published  # the image the lesson shows
+    assert not [rel for rel in published if rel.endswith(("notes.html", "unused.svg"))]
+
+
 def _assert_neutralised(root: Path) -> None:
     """Every format builds, and no text file it makes (zip members too) carries live markup."""
     course, _ = load_course(root)

@@ -23,13 +23,9 @@ class HtmlBuilder(Builder):
     def plan(self, course: Course) -> list[Job]:
         jobs = [Job("assets", ()), Job("home", (repr(course.title), repr(course.editions())))]
         for module in course.modules:
-            if module.assets:
+            if shown := module.shown_assets():
                 jobs.append(
-                    Job(
-                        f"media:{module.id}",
-                        tuple(a.digest for a in module.assets),
-                        module=module.id,
-                    )
+                    Job(f"media:{module.id}", tuple(a.digest for a in shown), module=module.id)
                 )
         shared = (course.sources.digest, course.glossary.digest, repr(course.title))
         for lang, audience in course.editions():
@@ -65,7 +61,7 @@ class HtmlBuilder(Builder):
         if kind == "media":
             module = course.module(rest)
             assert module is not None
-            return {f"media/{module.id}/{a.path}": a.data for a in module.assets}
+            return {f"media/{module.id}/{a.path}": a.data for a in module.shown_assets()}
         if kind == "edition":
             lang, audience = rest.split("/")
             return {f"{lang}/{audience}/index.html": edition_page(course, lang, audience)}
