@@ -200,6 +200,21 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
     for child in children:
         if child.type == "text" and (reference := invisible_reference(markdown, child.content)):
             report_reference(reference, loc, diags)
+        elif child.type == "link_open":
+            report_link_target(child, loc, diags)
+
+
+LINK_TARGETS = ("http:", "https:", "mailto:", "#")
+
+
+def report_link_target(link: Token, loc: SourceLoc, diags: Diagnostics) -> None:
+    """A link to a path (other.html, /page, ?q) leads nowhere: no edition publishes pages or
+    files at paths an author could know. (Links with another scheme are no links at all.)"""
+    href = str(link.attrs.get("href", ""))
+    if not href.lower().startswith(LINK_TARGETS):
+        diags.error("lesson.link-target", f"the link to '{href[:60]}' leads nowhere in the "
+                    "editions", loc, "link to a web address (https://…), a mailto: address "
+                    "or an #anchor of the page")
 
 
 class _BodyScan:
@@ -320,6 +335,9 @@ class _BodyScan:
                 self.local_refs.append((child.meta["id"], loc))
             elif child.type == "image":
                 self._image(token, child)
+            elif child.type == "link_open":
+                report_link_target(child, self.loc_in(token, f"]({child.attrs.get('href', '')}"),
+                                   diags)
             elif child.type == "text" and (reference := invisible_reference(content,
                                                                              child.content)):
                 report_reference(reference, self.loc_in(token, reference), diags)
