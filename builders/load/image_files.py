@@ -67,9 +67,9 @@ def _svg_problem(data: bytes, root: etree._Element) -> str:
             return f"it holds a <{name}> element, which can run a script"
         for attribute, value in element.attrib.items():
             attribute = etree.QName(attribute).localname.lower()
-            if attribute.startswith("on"):
-                return f"its '{attribute}' attribute can run a script"
-            if attribute == "href" and not _inside(value) or (
+            if attribute.startswith("on") or "javascript:" in "".join(value.split()).lower():
+                return f"its '{attribute}' attribute can run a script"  # <set to="javascript:…">
+            if (attribute == "href" and not _inside(value)) or (
                     attribute == "style" and _fetches(value)):
                 return f"it refers to something outside it ('{value.strip()[:40]}')"
         if name == "style" and _fetches(element.text or ""):
