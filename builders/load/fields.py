@@ -61,7 +61,7 @@ class FieldReader:
                     self.data.loc,
                     f"add a '{key}:' line",
                 )
-            elif (self.data[key] is None or self.data[key] == "") and not self.diags.error_at(
+            elif _blank(self.data[key]) and not self.diags.error_at(
                     self.data.loc_of(key)):  # YAML could not read the value, and said so
                 self.diags.error(
                     "schema.empty",
@@ -244,6 +244,11 @@ def read_localized(
                 f"add '{lang}: …' so every language says the same",
             )
     return Localized(tuple(pairs))
+
+
+def _blank(value: Any) -> bool:
+    """Nothing written (spaces alone are nothing: a heading of spaces is an empty heading)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _describe(value: Any) -> str:

@@ -205,6 +205,7 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
 
 
 LINK_TARGETS = ("http:", "https:", "mailto:", "#")
+WORDED = ("term", "citation", "local")  # inline tokens that always show words
 
 
 def report_link_target(link: Token, loc: SourceLoc, diags: Diagnostics) -> None:
@@ -248,12 +249,15 @@ class _BodyScan:
 
     def walk(self, tokens: list[Token]) -> None:
         diags = self.ctx.diags
+        in_heading = False
         for token in tokens:
             if token.type in ("blockquote_open", "blockquote_close"):
                 self.quote_depth += 1 if token.nesting > 0 else -1
                 if self.quote_depth > MAX_QUOTE_DEPTH:
                     self._too_deep(token,
                                    f"quotes are nested more than {MAX_QUOTE_DEPTH} deep here")
+            if token.type in ("heading_open", "heading_close"):
+                in_heading = token.type == "heading_open"
             if token.type == "heading_open":
                 self.headings.append((token.tag, body_line(token, self.offset)))
                 self._heading(token)
@@ -265,6 +269,12 @@ class _BodyScan:
                         "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
                     )
             elif token.type == "inline":
+                if in_heading and not any(child.type in WORDED or child.content.strip()
+                                          for child in token.children or []
+                                          if child.type in ("text", "code_inline", *WORDED)):
+                    diags.error("lesson.heading-empty", "this heading has no words (an image "
+                                "alone is none: a heading is read out and listed by its words)",
+                                self.loc_in(token, "#"), "write the heading, or delete the line")
                 self._inline(token)
             elif token.type == "html_block":
                 diags.error(
