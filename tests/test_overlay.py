@@ -141,6 +141,11 @@ def test_an_overlay_orders_the_modules(tmp_path, run_cli):
     wrong = run_cli("--root", PROJECT, "check", "--overlay", overlay)
     assert wrong.code == 1
     assert f"{overlay}/order.yaml:1:24: error[overlay.order]: the course has no module" in wrong.err
+    (overlay / "order.yaml").write_text("modules: [recruitment, [root-causes]]\n")
+    nested = run_cli("--root", PROJECT, "check", "--overlay", overlay)  # was a TypeError, exit 3
+    assert nested.code == 1, nested.err
+    assert f"{overlay}/order.yaml:1:24: error[overlay.order]: an item of the list is itself" \
+        in nested.err
 
 
 def test_front_matter_is_never_split():

@@ -130,11 +130,17 @@ def reorder_modules(modules: list[Module], tree: Tree, diags: Diagnostics) -> li
                     SourceLoc(shown), "list module ids in the order to teach them")
         return modules
     by_id = {m.id: m for m in modules}
+    wanted: list[str] = []
     for position, ident in enumerate(listed):
-        if str(ident) not in by_id:
+        if isinstance(ident, (YMap, YSeq)):
+            diags.error("overlay.order", "an item of the list is itself a list or a mapping",
+                        listed.loc_of(position), "write module ids: modules: [id, …]")
+        elif str(ident) not in by_id:
             diags.error("overlay.order", f"the course has no module '{ident}'",
                         listed.loc_of(position), did_you_mean(str(ident), by_id))
-    first = [by_id[str(i)] for i in dict.fromkeys(listed) if str(i) in by_id]
+        else:
+            wanted.append(str(ident))
+    first = [by_id[ident] for ident in dict.fromkeys(wanted)]
     return first + [m for m in modules if m not in first]
 
 
