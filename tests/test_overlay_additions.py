@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import tree_bytes
@@ -201,6 +202,26 @@ def test_a_list_of_a_different_length_is_refused(course_copy, tmp_path, run_cli)
     result = run_cli("--root", root, "check", "--overlay", overlay)
     assert result.code == 1
     assert f"{overlay}/quizzes/demo/secondary.yaml:4:7: error[overlay.list-length]" in result.err
+
+
+@pytest.mark.parametrize(
+    ("patch", "error"),
+    [
+        ("drop: demo-q2\n", ":1:7: error[overlay.quiz]: 'drop:' must be a list of question ids"),
+        ("add: 5\n", ":1:6: error[overlay.quiz]: 'add:' must be a list of questions"),
+        ("add: {id: x}\n", ":1:6: error[overlay.quiz]: 'add:' must be a list of questions"),
+    ],
+)
+def test_add_and_drop_take_lists(patch, error, course_copy, tmp_path, run_cli):
+    """A single id was read letter by letter ('the quiz has no question 'd''), and a number
+    was an internal error."""
+    root = course_copy("full")
+    overlay = tmp_path / "o"
+    _write(overlay, {"quizzes/demo/secondary.yaml": patch})
+    result = run_cli("--root", root, "check", "--overlay", overlay)
+    assert result.code == 1 and f"{overlay}/quizzes/demo/secondary.yaml{error}" in result.err, \
+        result.err
+    assert "Traceback" not in result.err
 
 
 def test_an_adaptation_of_a_file_the_course_lacks_is_refused(course_copy, tmp_path, run_cli):

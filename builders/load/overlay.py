@@ -144,6 +144,19 @@ def reorder_modules(modules: list[Module], tree: Tree, diags: Diagnostics) -> li
     return first + [m for m in modules if m not in first]
 
 
+def _listed(patch: YMap, key: str, what: str, diags: Diagnostics) -> YSeq:
+    """`add:` or `drop:` of a quiz overlay: a list (a single value would be read letter by
+    letter, or key by key)."""
+    value = patch.get(key)
+    if value is None:
+        return located_seq([], patch.loc)
+    if not isinstance(value, YSeq):
+        diags.error("overlay.quiz", f"'{key}:' must be a list of {what}", patch.loc_of(key),
+                    f"write {key}: [ … ], or one '- ' item per line")
+        return located_seq([], patch.loc)
+    return value
+
+
 def remap(items: list[Diagnostic], maps: dict[str, list[tuple[str, int]]]) -> list[Diagnostic]:
     """Point diagnostics about merged lessons back at the file and line that wrote them."""
     out = []
@@ -185,19 +198,17 @@ def _merge_questions(data: YMap, patch: YMap, diags: Diagnostics) -> YMap:
     questions = data.get("questions")
     if not isinstance(questions, YSeq):
         return data
-    drop = patch.get("drop") or []
+    drop = _listed(patch, "drop", "question ids", diags)
     dropped = {str(ident) for ident in drop}
     ids = {str(q.get("id")) for q in questions if isinstance(q, dict)}
     for position, ident in enumerate(drop):
         if str(ident) not in ids:
-            loc = drop.loc_of(position) if isinstance(drop, YSeq) else patch.loc_of("drop")
-            diags.error("overlay.drop", f"the quiz has no question '{ident}' to drop", loc,
-                        "use an id from the course's quiz file")
-    added = patch.get("add") or YSeq()
+            diags.error("overlay.drop", f"the quiz has no question '{ident}' to drop",
+                        drop.loc_of(position), "use an id from the course's quiz file")
+    added = _listed(patch, "add", "questions", diags)
     kept = [(q, questions.loc_of(i)) for i, q in enumerate(questions)
             if not (isinstance(q, dict) and str(q.get("id")) in dropped)]
-    kept += [(q, added.loc_of(i) if isinstance(added, YSeq) else patch.loc)
-             for i, q in enumerate(added)]
+    kept += [(q, added.loc_of(i)) for i, q in enumerate(added)]
     merged = copy_map(data)
     merged["questions"] = located_seq(kept, questions.loc)
     return merged
