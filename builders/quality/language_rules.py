@@ -208,12 +208,13 @@ def _link_text(lesson: Lesson) -> Iterator[Diagnostic]:
                     break
                 words.append(follower.content)
             label = " ".join("".join(words).split()).casefold().strip(" .:")
-            if label in vague:
+            if label in vague or not label:
                 line = body_line(token, lesson.body_offset)
                 yield Diagnostic(
                     "warning",
                     "a11y.link-text",
-                    f"link text '{label}' says nothing out of context",
+                    f"link text '{label}' says nothing out of context" if label else
+                    "this link has no text: a screen reader announces only 'link'",
                     SourceLoc(lesson.path, line, 1),
                     "name where the link goes, e.g. 'the ILO fair recruitment guidelines'",
                 )
