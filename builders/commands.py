@@ -49,8 +49,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         course, warnings = load_course(root, getattr(args, "overlay", []))
     except CourseError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return EXIT_CONTENT
+        return _report(err, *exc.diagnostics)
     if args.command == "check":
         _print_diagnostics(warnings, err)
         if args.strict and warnings:
@@ -86,9 +85,9 @@ def _print_diagnostics(diagnostics: list[Diagnostic], err: Console, notes: bool 
         )
 
 
-def _report(err: Console, diagnostic: Diagnostic) -> int:
-    """One problem with a file given on the command line."""
-    _print_diagnostics([diagnostic], err)
+def _report(err: Console, *diagnostics: Diagnostic) -> int:
+    """Problems in the sources or in a file given on the command line: exit code 1."""
+    _print_diagnostics(list(diagnostics), err)
     return EXIT_CONTENT
 
 
@@ -257,8 +256,7 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
     except UnicodeDecodeError as exc:
         return _report(err, _not_utf8(args.file, data, exc))
     except ImportError_ as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return EXIT_CONTENT
+        return _report(err, *exc.diagnostics)
     folder = args.out or root / "quizzes"
     for quiz in quizzes:
         langs = sorted({lang for q in quiz.questions.values() for lang in q.get("prompt", {})})
@@ -312,8 +310,7 @@ def _new(args: argparse.Namespace, root: Path, out: Console, err: Console) -> in
     except ScaffoldError as exc:
         return _usage(err, str(exc))
     except CourseError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return EXIT_CONTENT
+        return _report(err, *exc.diagnostics)
     for path in created:
         out.print(f"created {escape(str(path.relative_to(root)))}")
     out.print(

@@ -25,6 +25,8 @@ AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
 # limit: a quote as four marks).
 MAX_QUOTE_DEPTH = 10
 MAX_INLINE_DEPTH = 20
+LINK_TARGETS = ("http:", "https:", "mailto:", "#")
+WORDED = ("term", "citation", "local")  # inline tokens that always show words
 
 
 @dataclass(frozen=True)
@@ -204,9 +206,6 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
             report_link_target(child, loc, diags)
 
 
-LINK_TARGETS = ("http:", "https:", "mailto:", "#")
-WORDED = ("term", "citation", "local")  # inline tokens that always show words
-
 
 def report_link_target(link: Token, loc: SourceLoc, diags: Diagnostics) -> None:
     """A link to a path (other.html, /page, ?q) leads nowhere: no edition publishes pages or
@@ -216,6 +215,13 @@ def report_link_target(link: Token, loc: SourceLoc, diags: Diagnostics) -> None:
         diags.error("lesson.link-target", f"the link to '{href[:60]}' leads nowhere in the "
                     "editions", loc, "link to a web address (https://…), a mailto: address "
                     "or an #anchor of the page")
+
+
+def _has_words(inline: Token) -> bool:
+    """Whether inline Markdown shows words (an image alone shows none)."""
+    return any(child.type in WORDED or (child.type in ("text", "code_inline")
+                                        and child.content.strip())
+               for child in inline.children or [])
 
 
 class _BodyScan:
@@ -269,9 +275,7 @@ class _BodyScan:
                         "lesson.container", f"unknown container '{token.info}'", self.loc_in(token)
                     )
             elif token.type == "inline":
-                if in_heading and not any(child.type in WORDED or child.content.strip()
-                                          for child in token.children or []
-                                          if child.type in ("text", "code_inline", *WORDED)):
+                if in_heading and not _has_words(token):
                     diags.error("lesson.heading-empty", "this heading has no words (an image "
                                 "alone is none: a heading is read out and listed by its words)",
                                 self.loc_in(token, "#"), "write the heading, or delete the line")

@@ -53,10 +53,15 @@ def _number(text: str) -> float | None:
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if text in ("", "-", "–"):
         return None
-    value = float(text.replace(",", "."))
+    value = _decimal(text)
     if not isfinite(value):  # float() reads "inf" and "nan"
         raise ValueError(text)
     return value
+
+
+def _decimal(text: str) -> float:
+    """A number as Moodle writes it in English or French (5.00 or 5,00)."""
+    return float(text.replace(",", "."))
 
 
 def _scored(maximum: float) -> bool:
@@ -93,10 +98,9 @@ def read_attempts(table: Table) -> list[Attempt]:
     items: list[tuple[int, str, float]] = []
     for index, header in enumerate(table.header):
         if match := GRADE.match(header.strip()):
-            grade_col, grade_max = index, float(match[2].replace(",", "."))
-        elif (match := ITEM.match(header.strip())) and _scored(most := float(match[2].replace(
-                ",", "."))):  # a question worth no marks is neither right nor wrong
-            items.append((index, f"Q{match[1]}", most))
+            grade_col, grade_max = index, _decimal(match[2])
+        elif (match := ITEM.match(header.strip())) and _scored(most := _decimal(match[2])):
+            items.append((index, f"Q{match[1]}", most))  # one worth 0 is neither right nor wrong
     if grade_col is None or grade_max is None:
         raise _bad(table, 1, 0, "no 'Grade/…' column", "download the quiz's Grades report")
     if not _scored(grade_max):
