@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from builders.build_key import keyed_digest
 from builders.interrupts import stop_if_requested
 from builders.source_files import source_paths
 from builders.write import (
+    UnsafePath,
+    check_relative,
     clean_leftovers,
     discard,
     new_stage,
@@ -104,13 +107,15 @@ def _digest(parts: Iterable[str | bytes]) -> str:
 
 
 def code_digest() -> str:
-    """Changes whenever the builders' code, templates or static files change."""
+    """Changes whenever the builders' code, templates or static files change; keyed with this
+    machine's build key, as everything kept in the cache folder is named or fingerprinted with
+    it (see `build_key`)."""
     files = sorted(
         p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
-    return _digest(
+    return keyed_digest(_digest(
         part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())
-    )
+    ))
 
 
 def sources_stamp(
@@ -140,10 +145,35 @@ def sources_stamp(
 
 
 def _read_json(path: Path) -> dict:
+    """The object in a JSON file the build keeps; {} if it is missing, unreadable or not one."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unlink_links(*folders: Path) -> None:
+    """The cache folders are the build's own: a symbolic link found there is removed (not
+    followed: the build would write, and remove old entries, wherever it points)."""
+    for folder in folders:
+        if folder.is_symlink():
+            folder.unlink()
+
+
+def _read_manifest(path: Path) -> dict[str, dict]:
+    """A format's manifest, {job key: {"fp": fingerprint, "files": [clean relative paths]}}; one
+    of another shape (damaged, or not written by a build) counts as none: all is built again."""
+    manifest = _read_json(path)
+    try:
+        for entry in manifest.values():
+            if not isinstance(entry["fp"], str) or not isinstance(entry["files"], list):
+                return {}
+            for rel in entry["files"]:
+                check_relative(rel)
+    except (AttributeError, KeyError, TypeError, UnsafePath):
+        return {}
+    return manifest
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -168,6 +198,7 @@ def build(
     """
     options = options or {}
     cache = out / CACHE_DIR
+    _unlink_links(cache, cache / "lessons")
 
     def stamped() -> tuple[str, str]:
         """The builders' code digest, and the fingerprint of the sources and the request."""
@@ -241,7 +272,7 @@ def _plan_format(
     report = FormatReport(name)
     current = out / name
     manifest_path = out / CACHE_DIR / f"{name}.json"
-    old = _read_json(manifest_path) if current.is_dir() and not force else {}
+    old = _read_manifest(manifest_path) if current.is_dir() and not force else {}
     decisions: list[tuple[Job, str, str]] = []
     for job in builder.plan(course):
         fingerprint = _digest([code, name, job.key, *job.inputs])

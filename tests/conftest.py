@@ -21,6 +21,15 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def build_key_home(tmp_path_factory) -> Path:
+    """The tests' own build key (see builders.build_key), not the user's: e4j run in subprocesses
+    and worker processes finds it there too."""
+    home = tmp_path_factory.mktemp("cache-home")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    return home
+
+
 @pytest.fixture
 def course_copy(tmp_path: Path):
     """Copy a test course (by name) or the shipped course ("project") into a fresh folder."""

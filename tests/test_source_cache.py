@@ -4,6 +4,7 @@ lesson changed parses only that lesson, and replays what the others reported."""
 from __future__ import annotations
 
 import builders.load.source_cache as source_cache
+from builders.build_key import verified
 from builders.load import load_course
 from builders.pipeline import build
 
@@ -15,7 +16,7 @@ def _stored(cache) -> dict:
     """The cache's entry files, each with the path of the lesson or quiz it holds."""
     found = {}
     for path in cache.glob("*.pickle"):
-        entry = source_cache.pickle.loads(path.read_bytes())
+        entry = source_cache.pickle.loads(verified(path.read_bytes()))
         found[path] = entry.quiz.path if hasattr(entry, "quiz") else entry.lesson.path
     return found
 

@@ -7,8 +7,9 @@ quality gate's rules on words found in it (with a lesson's readability figures).
 a digest of everything those depend on: the file's text, path, module, audience and language,
 the paragraph, glossary and file names it is checked against, and the code of the builders. A
 quiz adapted or added by an overlay is read again each time. Entries live in memory (the
-preview server's rebuilds) and, for a build, as files in the exports' cache folder; an entry that
-cannot be read is simply parsed again. Entries not used by a run are removed after it.
+preview server's rebuilds) and, for a build, as files in the exports' cache folder, signed with
+this machine's build key (see `build_key`); an entry that cannot be read, or that this machine did
+not sign, is simply parsed again. Entries not used by a run are removed after it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from builders.build_key import signed, verified
 from builders.diagnostics import Diagnostic, Diagnostics
 from builders.feeder import Feeder
 from builders.load.lesson import LessonContext, read_lesson
@@ -136,7 +138,7 @@ def _store(folder: Path, key: str, data: bytes) -> None:
     from builders.write import write_file_atomic
 
     try:
-        write_file_atomic(folder / f"{key}.pickle", data)
+        write_file_atomic(folder / f"{key}.pickle", signed(data))
     except OSError:  # a cache that cannot be written only makes the next build slower
         return
 
@@ -340,7 +342,9 @@ class SourceCache:
         if self.folder is None:
             return None
         try:
-            data = (self.folder / f"{key}.pickle").read_bytes()
+            data = verified((self.folder / f"{key}.pickle").read_bytes())
+            if data is None:  # not signed with this machine's key: never unpickled
+                return None
             entry = pickle.loads(data)
         except Exception:  # missing, truncated or from another version: read again
             return None
