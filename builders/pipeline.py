@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -272,13 +273,15 @@ def _plan_format(
     report = FormatReport(name)
     current = out / name
     manifest_path = out / CACHE_DIR / f"{name}.json"
-    old = _read_manifest(manifest_path) if current.is_dir() and not force else {}
+    trusted = current.is_dir() and not current.is_symlink() and not force
+    old = _read_manifest(manifest_path) if trusted else {}
+    folder = current.resolve()
     decisions: list[tuple[Job, str, str]] = []
     for job in builder.plan(course):
         fingerprint = _digest([code, name, job.key, *job.inputs])
         previous = old.get(job.key) or {"fp": "", "files": None}
         present = previous["files"] is not None and all(
-            (current / rel).is_file() for rel in previous["files"]
+            _own_file(folder, rel) for rel in previous["files"]
         )
         if selection.matches(job) and not (present and previous["fp"] == fingerprint):
             decisions.append((job, fingerprint, "build"))
@@ -292,6 +295,13 @@ def _plan_format(
         return _FormatPlan(builder, report, current, manifest_path, old, decisions, None)
     rendered = renderer.render(builder, [job for job, _, act in decisions if act == "build"])
     return _FormatPlan(builder, report, current, manifest_path, old, decisions, rendered)
+
+
+def _own_file(folder: Path, rel: str) -> bool:
+    """Whether `folder` holds the file `rel` itself: not through a symbolic link (a file carried
+    over to the next build could otherwise be any file the link points to)."""
+    path = folder / rel
+    return path.is_file() and os.path.realpath(path) == str(path)
 
 
 def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> FormatReport:

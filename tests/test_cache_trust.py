@@ -180,3 +180,37 @@ def test_a_cache_folder_that_is_a_link_is_not_followed(course_copy, tmp_path):
     assert [p.name for p in elsewhere.iterdir()] == ["someone-elses.pickle"]
     assert (out / ".e4j-cache").is_dir() and not (out / ".e4j-cache").is_symlink()
     assert (out / PAGE).is_file()
+
+
+def test_a_partial_build_carries_over_no_file_through_a_link(course_copy, tmp_path):
+    root = course_copy("full")
+    out = root / "exports"
+    _built(root, out)
+    private = tmp_path / "private.txt"
+    private.write_text("a file of the person building")
+    page = out / PAGE
+    page.unlink()
+    page.symlink_to(private)  # in place of a page a partial build carries over
+    source_cache._memory.clear()
+
+    build(root, out, ["html"], Selection(langs=frozenset({"fr"})), workers=1)
+
+    assert not page.exists() or "person building" not in page.read_text()
+    assert (out / "html/fr/secondary/demo.html").is_file()
+
+
+def test_a_format_folder_that_is_a_link_is_not_carried_over(course_copy, tmp_path):
+    root = course_copy("full")
+    out = root / "exports"
+    _built(root, out)
+    elsewhere = tmp_path / "elsewhere"
+    (out / "html").rename(elsewhere)
+    (out / "html").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "en/secondary/demo.html").write_text("a file of the person building")
+    source_cache._memory.clear()
+
+    build(root, out, ["html"], Selection(langs=frozenset({"fr"})), workers=1)
+
+    assert not (out / "html").is_symlink()
+    assert not (out / PAGE).exists()
+    assert (elsewhere / "en/secondary/demo.html").read_text() == "a file of the person building"
