@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
+from builders.source_files import link_refusal
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -228,6 +230,8 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
         out.print(text, markup=False, end="")
         return EXIT_OK
     target = root / path
+    if refusal := link_refusal(root, target):
+        return _usage(err, refusal)
     before = target.read_text(encoding="utf-8") if target.exists() else None
     if before == text:
         out.print(f"{path} is already up to date")
@@ -258,6 +262,9 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
     except ImportError_ as exc:
         return _report(err, *exc.diagnostics)
     folder = args.out or root / "quizzes"
+    targets = [Path(os.path.abspath(folder / q.module / f"{q.audience}.yaml")) for q in quizzes]
+    if not args.dry_run and (refusal := link_refusal(root, *targets)):
+        return _usage(err, refusal)
     for quiz in quizzes:
         langs = sorted({lang for q in quiz.questions.values() for lang in q.get("prompt", {})})
         title = {lang: f"{UI(lang)('quiz')} – {quiz.module}" for lang in langs or [args.lang]}

@@ -13,6 +13,7 @@ from builders.load.fields import read_mapping
 from builders.load.layers import Layer, read_text
 from builders.load.yaml import YMap, YSeq
 from builders.model import AUDIENCES
+from builders.source_files import link_refusal
 from builders.write import write_file_atomic
 
 SECTIONS = {
@@ -67,6 +68,12 @@ def _empty(langs: list[str]) -> dict[str, str]:
     return {lang: "" for lang in langs}
 
 
+def _refuse_links(root: Path, *targets: Path) -> None:
+    refusal = link_refusal(root, *targets)
+    if refusal:
+        raise ScaffoldError(f"{refusal}; nothing was written")
+
+
 def _write_new(path: Path, text: str, created: list[Path]) -> None:
     if path.exists():
         raise ScaffoldError(f"{path} exists already; nothing was written")
@@ -106,6 +113,8 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
         "order": 900,
     }
     created: list[Path] = []
+    _refuse_links(root, root / "modules" / ident / "module.yaml",
+                  *(root / "quizzes" / ident / f"{audience}.yaml" for audience in audiences))
     _write_new(
         root / "modules" / ident / "module.yaml",
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
@@ -137,7 +146,10 @@ def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> 
         + body
         + "\n::: local-help\n:::\n"
     )
-    for lang in languages(root):
+    langs = languages(root)
+    _refuse_links(root, *(folder / f"{audience}.{lang}.md" for lang in langs),
+                  root / "modules" / ident / "module.yaml")
+    for lang in langs:
         _write_new(folder / f"{audience}.{lang}.md", text, created)
     if register:
         _register_audience(root, f"modules/{ident}/module.yaml", audience)
@@ -181,6 +193,7 @@ def new_quiz(root: Path, ident: str, audience: str) -> list[Path]:
     langs = languages(root)
     quiz = {"title": _empty(langs), "pass_mark": 70, "pre_post": True, "questions": []}
     created: list[Path] = []
+    _refuse_links(root, root / "quizzes" / ident / f"{audience}.yaml")
     _write_new(
         root / "quizzes" / ident / f"{audience}.yaml",
         yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False),

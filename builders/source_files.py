@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 
 SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
 TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
@@ -37,11 +37,26 @@ def linked_folders(tree: Path) -> list[Path]:
     return found
 
 
-def through_link(base: Path, rel: str | PurePosixPath) -> bool:
+def through_link(base: Path, rel: str | PurePath) -> bool:
     """Whether `rel`, or a folder on the way to it from `base`, is a symbolic link."""
+    return first_link(base, rel) is not None
+
+
+def first_link(base: Path, rel: str | PurePath) -> Path | None:
+    """The first symbolic link on the way from `base` to `rel` (`rel` included), if any."""
     path = base
     for part in PurePosixPath(rel).parts:
         path = path / part
         if path.is_symlink():
-            return True
-    return False
+            return path
+    return None
+
+
+def link_refusal(root: Path, *targets: Path) -> str | None:
+    """Why e4j will not write `targets` (paths in the course at `root`): a folder on the way, or
+    the file itself, is a symbolic link. None when no target is."""
+    for target in targets:
+        if target.is_relative_to(root) and (link := first_link(root, target.relative_to(root))):
+            return (f"{link.relative_to(root)} is a symbolic link: e4j writes nothing through "
+                    "one (copy the folder instead)")
+    return None

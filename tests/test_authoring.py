@@ -172,3 +172,63 @@ def test_a_key_the_reference_does_not_list_is_refused(course_copy, run_cli):
     assert result.code == 1
     assert "error[schema.unknown-key]: unknown key 'passmark'" in result.err
     assert "did you mean 'pass_mark'" in result.err
+
+
+def _linked_away(root, rel, tmp_path):
+    """Move the course folder `rel` out of the course and leave a symbolic link in its place;
+    the folder it points to, and what it holds."""
+    away = tmp_path / "outside" / rel.replace("/", "-")
+    away.parent.mkdir(exist_ok=True)
+    (root / rel).rename(away)
+    (root / rel).symlink_to(away, target_is_directory=True)
+    return away, sorted(away.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("linked", "args"),
+    [
+        ("modules/demo", ("lesson", "demo", "--audience", "primary")),
+        ("quizzes", ("module", "safe-migration", "--audience", "university")),
+        ("quizzes/demo", ("quiz", "demo", "--audience", "primary")),
+    ],
+)
+def test_new_writes_nothing_through_a_symbolic_link(linked, args, course_copy, run_cli, tmp_path):
+    """The loader refuses linked folders (source.symlink); `e4j new` wrote through them."""
+    root = course_copy("full")
+    away, held = _linked_away(root, linked, tmp_path)
+    before = sorted(p for p in root.rglob("*"))
+    result = run_cli("--root", root, "new", *args)
+    assert result.code == 2 and f"{linked} is a symbolic link" in result.err, result.err
+    assert sorted(away.rglob("*")) == held
+    assert sorted(p for p in root.rglob("*")) == before
+
+
+def test_import_writes_nothing_through_a_symbolic_link(course_copy, run_cli, tmp_path):
+    import json
+
+    from builders.formats import get_builder
+    from builders.load import load_course
+    from builders.notebooks import lesson_notebook
+
+    root = course_copy("full")
+    course, _ = load_course(root)
+    module = course.module("demo")
+    notebook = tmp_path / "lesson.ipynb"
+    notebook.write_text(json.dumps(lesson_notebook(course, module, module.lesson("secondary",
+                                                                                 "en"))))
+    bank = tmp_path / "bank.xml"
+    bank.write_bytes(
+        get_builder("moodle_xml").build(course)["multilang/e4j-demo-secondary-multilang.xml"]
+    )
+    lessons, held_lessons = _linked_away(root, "modules/demo", tmp_path)
+    (lessons / "secondary.en.md").write_text("changed outside")
+    quizzes, held_quizzes = _linked_away(root, "quizzes", tmp_path)
+
+    by_notebook = run_cli("--root", root, "import", "notebook", notebook)
+    by_bank = run_cli("--root", root, "import", "moodle-xml", bank, "--force")
+
+    assert by_notebook.code == 2 and "modules/demo is a symbolic link" in by_notebook.err
+    assert by_bank.code == 2 and "quizzes is a symbolic link" in by_bank.err
+    assert (lessons / "secondary.en.md").read_text() == "changed outside"
+    assert sorted(lessons.rglob("*")) == held_lessons
+    assert sorted(quizzes.rglob("*")) == held_quizzes
