@@ -32,6 +32,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "serve":
         from builders.serve import serve_forever
 
+        if (refusal := _linked_exports(args, root)) is not None:
+            return _usage(err, refusal)
         serve_forever(
             root, (args.out or root / "exports").resolve(), args.port, out.print, args.overlay
         )
@@ -98,6 +100,16 @@ def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
                       SourceLoc.of_byte(str(path), data, exc.start), "save it as UTF-8")
 
 
+def _linked_exports(args: argparse.Namespace, root: Path) -> str | None:
+    """Why the course's own exports/ folder is not built into: it is a symbolic link, which a
+    course can bring along (a build replaces the folders html/, pdf/… wherever it points)."""
+    exports = root / "exports"
+    if args.out is None and exports.is_symlink():
+        return (f"{exports} is a symbolic link (to {os.readlink(exports)}): e4j builds there "
+                "only when --out names the folder")
+    return None
+
+
 def _usage(err: Console, message: str) -> int:
     err.print(f"e4j: error: {escape(message)}")
     return EXIT_USAGE
@@ -119,6 +131,8 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
                 err, f"unknown audience '{audience}'; {did_you_mean(audience, AUDIENCES)}"
             )
     selection = Selection(frozenset(args.lang), frozenset(args.audience), frozenset(args.module))
+    if (refusal := _linked_exports(args, root)) is not None:
+        return _usage(err, refusal)
     target = (args.out or root / "exports").resolve()
     progress_bar = None
     if not args.quiet and out.is_terminal:

@@ -303,3 +303,23 @@ def test_the_e4j_command_prints_everything_and_keeps_its_exit_code(course_copy, 
     assert failed.returncode == 1
     assert "error[cite.unknown-paragraph]" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_an_exports_folder_that_is_a_link_is_built_into_only_when_named(
+    course_copy, run_cli, tmp_path
+):
+    """A course can bring exports/ as a link to any folder, whose html/, pdf/… a build
+    replaces: the user's own folders of those names were deleted."""
+    root = course_copy("full")
+    home = tmp_path / "home"
+    (home / "html").mkdir(parents=True)
+    (home / "html" / "mine.txt").write_text("the user's own file")
+    (root / "exports").symlink_to(home, target_is_directory=True)
+
+    for command in ("build", "serve"):
+        refused = run_cli("--root", root, command)
+        assert refused.code == 2 and "exports is a symbolic link" in refused.err, refused.err
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == ["html",
+                                                                                "html/mine.txt"]
+    named = run_cli("--root", root, "build", "--format", "gift", "--out", root / "exports")
+    assert named.code == 0 and (home / "gift").is_dir()
