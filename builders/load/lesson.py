@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from markdown_it.token import Token
 
@@ -27,6 +28,9 @@ MAX_QUOTE_DEPTH = 10
 MAX_INLINE_DEPTH = 20
 LINK_TARGETS = ("http:", "https:", "mailto:", "#")
 WORDED = ("term", "citation", "local")  # inline tokens that always show words
+# What follows a term, placeholder or citation written inside a link's text: the rest of the
+# text, then the `](` or `][` that would have closed it.
+LINK_TEXT_REST = re.compile(r"[^\[\]]*\][(\[]")
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,25 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
             report_reference(reference, loc, diags)
         elif child.type == "link_open":
             report_link_target(child, loc, diags)
+    for nested in in_link_text(children):
+        report_in_link_text(nested, loc, diags)
 
+
+
+def in_link_text(children: list[Token]) -> list[Token]:
+    """The terms, placeholders and citations written inside a link's text. markdown-it makes no
+    link of such text (a link's text may hold nothing written with brackets that is a link of its
+    own kind), so the link would show as text, brackets and address included."""
+    return [token for token, after in pairwise(children)
+            if token.type in WORDED and after.type == "text"
+            and LINK_TEXT_REST.match(after.content)]
+
+
+def report_in_link_text(token: Token, loc: SourceLoc, diags: Diagnostics) -> None:
+    diags.error("lesson.link-nested", f"'{token.content}' inside a link's text undoes the "
+                "link: it would show as text, with its brackets and address", loc,
+                "keep the link's text plain and write the term or citation beside it: "
+                "[the guide](https://…) [§27]")
 
 
 def report_link_target(link: Token, loc: SourceLoc, diags: Diagnostics) -> None:
@@ -355,6 +377,9 @@ class _BodyScan:
             elif child.type == "text" and (reference := invisible_reference(content,
                                                                              child.content)):
                 report_reference(reference, self.loc_in(token, reference), diags)
+        for nested in in_link_text(token.children or []):
+            report_in_link_text(nested, self.loc_in(token, nested.content, nested.meta["offset"]),
+                                diags)
 
     def _citation(self, block: Token, child: Token) -> None:
         loc = self.loc_in(block, child.content, child.meta["offset"])
