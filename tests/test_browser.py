@@ -191,3 +191,17 @@ def test_pages_render_on_a_phone_without_horizontal_scroll(sites, page):
     page.goto((sites["project"] / "html/en/secondary/root-causes.html").as_uri())
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_a_short_answer_typed_decomposed_is_the_same_answer(sites, page):
+    """An accent typed as a letter and a combining mark (as some keyboards and input methods
+    send it) was a wrong answer to an accent-sensitive question; Moodle's bank took it."""
+    page.goto((sites["full"] / "html/fr/secondary/demo.html").as_uri())
+    page.evaluate("""() => {
+        const key = window.E4JQuiz.questions["demo-q4"];
+        key.accent_sensitive = true;
+        key.accepted = ["São Tomé"];
+    }""")
+    page.fill("#demo-q4-answer", "Sa\u0303o Tome\u0301")
+    page.locator("#q-demo-q4 button").click()
+    assert "Correct." in page.locator("#q-demo-q4 .feedback").inner_text()

@@ -11,7 +11,8 @@
   var results = {};
 
   function fold(text, caseSensitive, accentSensitive) {
-    var out = String(text).trim().replace(/\s+/g, " ");
+    /* NFC: "ã" typed as a + combining tilde (as some keyboards send it) is the "ã" of the key */
+    var out = String(text).normalize("NFC").trim().replace(/\s+/g, " ");
     if (!accentSensitive) { out = out.normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
     if (!caseSensitive) { out = out.toLocaleLowerCase(); }
     return out;
