@@ -45,7 +45,7 @@ class UI:
         text = self._first(key)
         if text is None:
             raise KeyError(f"no interface string '{key}'")
-        return str(text).format(**values) if values else str(text)
+        return str(text).format(**values)  # {{ and }} are braces, with values or without
 
     def _first(self, key: str) -> Any:
         if key not in self.found:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from string import Formatter
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
 from builders.load.layers import Tree
-from builders.load.yaml import YMap
+from builders.load.yaml import YMap, YSeq
 from builders.locales import FALLBACK, shipped_strings
 
 FOLDER = "locales"
+PLACEHOLDERS = Formatter()
 
 
 ReadYaml = Callable[[str], tuple[YMap | None, str]]  # rel path -> layers merged, digest
@@ -64,3 +66,44 @@ def _check_keys(data: YMap, shipped: dict[str, Any], prefix: str, diags: Diagnos
             else:
                 diags.error("locale.key", f"'{prefix}{key}' holds strings under it",
                             data.loc_of(key), f"indent its keys: {', '.join(shipped[key])}")
+        elif isinstance(shipped[key], list):
+            if not (isinstance(value, YSeq) and value and all(
+                    isinstance(item, int | float) and not isinstance(item, bool)
+                    for item in value)):
+                diags.error("locale.type", f"'{prefix}{key}' is a list of numbers",
+                            data.loc_of(key), f"write it as the shipped file does: {key}: "
+                            f"{json.dumps(shipped[key])}")
+        elif not isinstance(value, str):
+            diags.error("locale.type", f"'{prefix}{key}' is a text", data.loc_of(key),
+                        "write the words in quotes")
+        else:
+            _check_placeholders(value, str(shipped[key]), f"{prefix}{key}", data.loc_of(key),
+                                diags)
+
+
+def _placeholders(text: str) -> list[str] | None:
+    """The {placeholders} of an interface string, None when a brace opens or closes nothing.
+    Conversions and formats (`{n!r}`, `{n:>5}`) are kept in the name: none is allowed."""
+    try:
+        return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                for _, name, spec, conversion in PLACEHOLDERS.parse(text) if name is not None]
+    except ValueError:
+        return None
+
+
+def _check_placeholders(text: str, shipped: str, name: str, loc: SourceLoc,
+                        diags: Diagnostics) -> None:
+    """A string the course gives fills only the placeholders the shipped one has (anything
+    else is no value the editions have, or reaches into the values' attributes)."""
+    allowed = sorted(set(_placeholders(shipped) or []))
+    takes = ", ".join(f"{{{a}}}" for a in allowed) or "no placeholder"
+    found = _placeholders(text)
+    if found is None:
+        diags.error("locale.placeholder", f"'{name}' has a brace that opens or closes nothing",
+                    loc, f"write {{{{ or }}}} for a brace shown as such; this string takes {takes}")
+        return
+    for placeholder in dict.fromkeys(found):
+        if placeholder not in allowed:
+            diags.error("locale.placeholder", f"'{name}' has the placeholder "
+                        f"'{{{placeholder}}}', which no edition fills", loc,
+                        f"this string takes {takes}")
