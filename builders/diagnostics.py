@@ -36,6 +36,12 @@ class SourceLoc:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def printable(text: str) -> str:
+    """`text` with lone surrogates shown as \\udce9: Python keeps the bytes of a file name that
+    is not UTF-8 as such, and no output can encode them."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One finding, printed as `path:line:col: level[code]: message` plus an optional hint."""
@@ -50,7 +56,7 @@ class Diagnostic:
         text = f"{self.loc}: {self.level}[{self.code}]: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return printable(text)
 
     def sort_key(self) -> tuple[SourceLoc, str, str]:
         return (self.loc, self.code, self.message)

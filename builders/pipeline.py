@@ -137,11 +137,11 @@ def sources_stamp(
         repr(sorted(selection.audiences)),
         repr(sorted(selection.modules)),
     ]
-    for path in source_paths(root, overlays):
+    for path in source_paths(root, overlays):  # names as bytes: any a file system holds
         if path.is_file():
-            parts += [str(path), path.read_bytes()]
+            parts += [os.fsencode(path), path.read_bytes()]
         elif path.is_symlink():
-            parts += [str(path), b"link"]
+            parts += [os.fsencode(path), b"link"]
     return _digest(parts)
 
 

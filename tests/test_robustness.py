@@ -493,3 +493,15 @@ def test_worker_processes_build_what_one_process_builds(tmp_path, monkeypatch, p
         alone = tree_bytes(tmp_path / "alone" / name)
         assert tree_bytes(tmp_path / "whole" / name) == alone, name
         assert tree_bytes(tmp_path / "shared" / name) == alone, name
+
+
+def test_file_names_that_are_not_utf8_are_no_internal_error(course_copy, run_cli):
+    """A file named in Latin-1 (as zip files from some systems unpack) stopped every build with
+    an internal error: the build's fingerprints could not encode its name."""
+    root = course_copy("full")
+    (root / "modules" / "demo").joinpath(os.fsdecode(b"caf\xe9.txt")).write_bytes(b"notes")
+    built = run_cli("--root", root, "build", "--format", "html", "--format", "gift")
+    assert built.code == 0, built.err
+    (root / "modules").joinpath(os.fsdecode(b"r\xe9sum\xe9")).mkdir()
+    refused = run_cli("--root", root, "build", "--format", "html")
+    assert refused.code == 1 and "has no module.yaml" in refused.err, refused.err

@@ -233,7 +233,8 @@ class SourceCache:
                  source.lang, source.text, *sorted(ctx.paragraph_ids), "|",
                  *sorted(ctx.term_ids), "|", *sorted(ctx.asset_paths), "|", *ctx.languages,
                  "|", *(f"{path}: {problem}" for path, problem in ctx.image_problems)]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        # surrogateescape: file names that are not UTF-8 (asset paths) are keys like any other
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
     def lesson(self, source: SourceFile, diags: Diagnostics) -> Callable[[], Lesson | None]:
         """The lesson, its diagnostics added to `diags`, when the returned function is called:
