@@ -505,3 +505,15 @@ def test_file_names_that_are_not_utf8_are_no_internal_error(course_copy, run_cli
     (root / "modules").joinpath(os.fsdecode(b"r\xe9sum\xe9")).mkdir()
     refused = run_cli("--root", root, "build", "--format", "html")
     assert refused.code == 1 and "has no module.yaml" in refused.err, refused.err
+
+
+def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
+    """Every file of a module folder was read as a possible image: a named pipe (which a course
+    unpacked from an archive can hold) made the build wait for ever."""
+    root = course_copy("full")
+    os.mkfifo(root / "modules/demo/images/levels-large.png")
+    done = subprocess.run([sys.executable, "-m", "builders", "--root", str(root), "check"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert ("modules/demo/images/levels-large.png:1:1: error[source.special-file]"
+            in done.stderr), done.stderr

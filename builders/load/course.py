@@ -361,6 +361,11 @@ def _asset_paths(reader: _Reader, folder: Path) -> list[Path]:
                 reader.diags.error("source.symlink", "symbolic links are not read", shown(path),
                                    "copy the file instead")
                 continue
+            if not path.is_file():  # reading a named pipe would wait for ever
+                reader.diags.error("source.special-file", "this is not a file but a pipe, socket "
+                                   "or device: nothing is read from it", shown(path),
+                                   "remove it from the module folder")
+                continue
             paths.append(path)
     return paths
 
