@@ -517,3 +517,23 @@ def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     assert done.returncode == 1, done.stderr
     assert ("modules/demo/images/levels-large.png:1:1: error[source.special-file]"
             in done.stderr), done.stderr
+
+
+def test_long_runs_of_one_character_build_in_time_linear_in_their_length(course_copy):
+    """Checks and typography that matched a run of dots, of spaces, of letters from each of its
+    characters took time growing with the square of its length: a line of 80,000 dots in a
+    lesson held the build for minutes. (The timeout only stops a build that hangs.)"""
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.fr.md"
+    runs = ["." * 80_000 + "x", "a" + " " * 80_000 + "b ;", "[lien](" + " " * 80_000 + "x",
+            "a" * 80_000, "![" * 40_000]
+    lesson.write_text(lesson.read_text("utf-8") + "\n## Encore\n\n" + "\n\n".join(runs) + "\n",
+                      encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "builders", "--root", str(root), "-q", "build", "--format",
+         "html", "--format", "gift", "--format", "moodle_xml"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (root / "exports/html/fr/secondary/demo.html").read_text("utf-8")
+    assert "." * 80_000 + "x" in page and "b\u202f;" in page

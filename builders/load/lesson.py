@@ -19,7 +19,7 @@ from builders.load.yaml import load_yaml
 from builders.model import CONTAINERS, Landmarks, Lesson, Outcome, PlanStep
 
 OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
+LINK_SCHEME = re.compile(r"\]\(\s*(?:<\s*)?([A-Za-z][A-Za-z0-9+.-]*):")  # one way to match spaces
 AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
 # Deepest nesting of quotes and of inline marks (emphasis, links) a lesson may use: the print
 # edition's typesetter stops at 16 quotes, or 62 marks, in one another (both count towards one

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from builders.diagnostics import Diagnostic
+from builders.load.markdown import parsed
 from builders.model import Question, Quiz
 from builders.qbank.fractions import fraction_text, share
 from builders.qbank.moodle_xml import literal_asterisks, short_answers
@@ -13,7 +14,11 @@ from builders.qbank.text import BankText
 
 SPECIAL = re.compile(r"([~=#{}:\\])")
 IMAGE = re.compile(r'<img [^>]*alt="([^"]*)"[^>]*>')
-IMAGE_MARKDOWN = re.compile(r"!\[[^\]]*\]\(")
+
+
+def _shows_image(markdown: str) -> bool:
+    return any(child.type == "image" for token in parsed(markdown, False)
+               for child in token.children or [])
 
 
 def escape_gift(text: str) -> str:
@@ -78,7 +83,7 @@ def lost_in_gift(quiz: Quiz) -> list[Diagnostic]:
     notes = []
     for q in quiz.questions:
         lost = []
-        if any(IMAGE_MARKDOWN.search(value) for _, text in q.texts() for _, value in text.pairs):
+        if any(_shows_image(value) for _, text in q.texts() for _, value in text.pairs):
             lost.append("images (GIFT cannot embed files; their alt text is kept)")
         if q.type == "essay" and q.marking_guide:
             lost.append("the essay's marking guide")

@@ -20,8 +20,12 @@ from builders.model import Lesson
 from builders.quality.prose import text_blocks
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-SENTENCE_END = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s|$)")
+# A run of marks is tried from its first mark only: from each mark of it, a long run of marks
+# not ending a sentence ("....x") took time growing with its square.
+SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[»”\"')\]]*(?=\s|$)")
 ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|art|arts|no|p|pp|M|Mme|Dr|cf|vs|ex)\.", re.I)
+
+LONGEST_WORD = 60  # letters; longer runs are no words of a lesson
 
 # Reading-ease formulas: constant − a·(words per sentence) − b·(syllables per word).
 EASE = {"en": (206.835, 1.015, 84.6), "fr": (207.0, 1.015, 73.6)}
@@ -51,7 +55,9 @@ def _hyphenator(lang: str) -> Pyphen | None:
 
 @lru_cache(maxsize=65536)
 def syllables(word: str, lang: str) -> int:
-    dictionary = _hyphenator(lang)
+    """Hyphenation points + 1; vowel groups for a language Pyphen lacks, or for a "word" too long
+    to be one (Pyphen takes seconds over a run of 100,000 letters)."""
+    dictionary = _hyphenator(lang) if len(word) <= LONGEST_WORD else None
     if dictionary is None:
         return max(1, len(re.findall(r"[aeiouyàâäéèêëîïôöùûüœæ]+", word.lower())))
     return len(dictionary.positions(word.lower())) + 1

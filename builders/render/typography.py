@@ -6,7 +6,7 @@ import re
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
-BEFORE = re.compile(r"\s+([;:!?»])")
+BEFORE = re.compile(r"(?<!\s)\s+([;:!?»])")  # from a run's first space: linear in its length
 AFTER_OPENING = re.compile(r"«\s+")
 
 
