@@ -15,7 +15,7 @@ from rich.table import Table
 
 from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
-from builders.source_files import link_refusal
+from builders.source_files import SOURCE_FOLDERS, link_refusal
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "serve":
         from builders.serve import serve_forever
 
-        if (refusal := _linked_exports(args, root)) is not None:
+        if (refusal := _refused_out(args, root)) is not None:
             return _usage(err, refusal)
         serve_forever(
             root, (args.out or root / "exports").resolve(), args.port, out.print, args.overlay
@@ -100,13 +100,21 @@ def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
                       SourceLoc.of_byte(str(path), data, exc.start), "save it as UTF-8")
 
 
-def _linked_exports(args: argparse.Namespace, root: Path) -> str | None:
-    """Why the course's own exports/ folder is not built into: it is a symbolic link, which a
-    course can bring along (a build replaces the folders html/, pdf/… wherever it points)."""
+def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
+    """Why e4j will not build into the output folder asked for, if it will not: the course's own
+    exports/ is a symbolic link (a course can bring one along, and a build replaces the folders
+    html/, pdf/… wherever it points), or the folder is among the sources (each build would read
+    the last one's files as sources)."""
     exports = root / "exports"
     if args.out is None and exports.is_symlink():
         return (f"{exports} is a symbolic link (to {os.readlink(exports)}): e4j builds there "
                 "only when --out names the folder")
+    target = (args.out or exports).resolve()
+    for tree in (root, *(folder.resolve() for folder in getattr(args, "overlay", []))):
+        for name in SOURCE_FOLDERS:
+            if target.is_relative_to(tree / name):
+                return (f"--out {args.out} is inside the sources ({tree / name}): choose a "
+                        "folder outside modules/, quizzes/, branding/ and locales/")
     return None
 
 
@@ -131,7 +139,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
                 err, f"unknown audience '{audience}'; {did_you_mean(audience, AUDIENCES)}"
             )
     selection = Selection(frozenset(args.lang), frozenset(args.audience), frozenset(args.module))
-    if (refusal := _linked_exports(args, root)) is not None:
+    if (refusal := _refused_out(args, root)) is not None:
         return _usage(err, refusal)
     target = (args.out or root / "exports").resolve()
     progress_bar = None

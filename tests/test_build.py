@@ -323,3 +323,15 @@ def test_an_exports_folder_that_is_a_link_is_built_into_only_when_named(
                                                                                 "html/mine.txt"]
     named = run_cli("--root", root, "build", "--format", "gift", "--out", root / "exports")
     assert named.code == 0 and (home / "gift").is_dir()
+
+
+@pytest.mark.parametrize("inside", ["modules", "modules/demo/out", "quizzes/demo"])
+def test_an_output_folder_among_the_sources_is_refused(inside, course_copy, run_cli):
+    """Built into modules/demo/out, the next build read the last one's files as the module's
+    (as MkDocs refuses a site_dir inside docs_dir)."""
+    root = course_copy("full")
+    before = sorted(root.rglob("*"))
+    for command in ("build", "serve"):
+        result = run_cli("--root", root, command, "--out", root / inside)
+        assert result.code == 2 and "is inside the sources" in result.err, result.err
+    assert sorted(root.rglob("*")) == before
