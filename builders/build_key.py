@@ -31,6 +31,7 @@ def key_folder() -> Path:
 
 @lru_cache(maxsize=1)
 def build_key() -> bytes:
+    """The kept key, made on first use; where it cannot be kept, a key for this run only."""
     try:
         return _kept_key(key_folder() / KEY_FILE)
     except (OSError, RuntimeError):  # no home folder, or one that cannot be written

@@ -212,7 +212,6 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
         report_in_link_text(nested, loc, diags)
 
 
-
 def in_link_text(children: list[Token]) -> list[Token]:
     """The terms, placeholders and citations written inside a link's text. markdown-it makes no
     link of such text (a link's text may hold nothing written with brackets that is a link of its
