@@ -62,7 +62,7 @@ TYPE_KEYS: dict[str, tuple[Key, ...]] = {
             "\"défi\")", False, "false"),
     ),
     "matching": (
-        Key("pairs", "list of pairs", "at least two; each premise has one match"),
+        Key("pairs", "list of pairs", "2 to 50; each premise has one match"),
         Key("feedback_correct", TEXT, "shown when every pair is right"),
         Key("feedback_incorrect", TEXT, "shown otherwise"),
     ),

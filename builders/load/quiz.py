@@ -30,6 +30,9 @@ from builders.model import (
 )
 
 MOODLE_MAX_SHARES = 10  # Moodle's grade options go down to 1/10 of the mark
+# Every premise of a matching question lists every match (as Moodle's does): n pairs put n²
+# choices on the page; 1,000 pairs made a 33 MB page and a 47-second build.
+MAX_PAIRS = 50
 QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 BY_TYPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     kind: (names(keys, required=True), names(keys, required=False))
@@ -268,6 +271,10 @@ def _read_pairs(fields: FieldReader, ctx: LessonContext) -> tuple[MatchPair, ...
         pairs.append(MatchPair(premise, match))
     if "pairs" in fields.data and len(pairs) < 2:
         ctx.diags.error("quiz.pairs", "a matching question needs at least two pairs", items.loc)
+    if len(pairs) > MAX_PAIRS:
+        ctx.diags.error("quiz.pairs", f"a matching question has at most {MAX_PAIRS} pairs, not "
+                        f"{len(pairs)}: each premise lists every match", items.loc,
+                        "split it into several questions")
     return tuple(pairs)
 
 
