@@ -16,6 +16,7 @@ from builders.pipeline import build
 from builders.source_files import source_paths
 
 VERSION_PATH = "/__e4j__/version"
+LOCAL_NAMES = ("127.0.0.1", "localhost")
 RELOAD = (
     "<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
     ".then(function(r){return r.text();}).then(function(t){if(v!==null&&t!==v){location.reload();}"
@@ -79,6 +80,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        if not self._addressed_here():
+            self.send_error(403, "This preview answers only requests for 127.0.0.1 or localhost")
+            return
         if self.path == VERSION_PATH:
             body = str(self.preview.version).encode()
             self._send(body, "text/plain")
@@ -93,6 +97,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return
         super().do_GET()
+
+    def _addressed_here(self) -> bool:
+        """Whether the request names this machine: a web page the browser shows could otherwise
+        read the preview through a name of its own that resolves to 127.0.0.1 (DNS rebinding)."""
+        port = self.connection.getsockname()[1]  # the port this request came in on
+        host = self.headers.get("Host", "")
+        return host in {f"{name}:{port}" for name in LOCAL_NAMES} | set(LOCAL_NAMES)
 
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)

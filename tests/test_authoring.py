@@ -4,6 +4,7 @@ preview server (a real file change, real HTTP requests)."""
 from __future__ import annotations
 
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -122,6 +123,29 @@ def test_preview_rebuilds_on_change_and_shows_problems(course_copy):
         assert 'role="alert"' in page and "modules/demo/secondary.en.md:" in page
         assert "error[lesson.h1]" in page and "Group the cards" in page
         assert VERSION_PATH not in (root / "exports/html/en/secondary/demo.html").read_text()
+    finally:
+        preview.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_preview_answers_only_requests_for_this_machine(course_copy):
+    """A web page could read the preview through a name of its own resolving to 127.0.0.1
+    (DNS rebinding); the preview now answers only requests for 127.0.0.1 or localhost."""
+    root = course_copy("full")
+    preview, server = start(root, root / "exports", port=0)
+    port = server.server_address[1]
+    try:
+        for host, status in [(f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200),
+                             (f"attacker.example:{port}", 403), ("attacker.example", 403)]:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/en/secondary/demo.html",
+                                             headers={"Host": host})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    answer = response.status
+            except urllib.error.HTTPError as refused:
+                answer = refused.code
+            assert answer == status, host
     finally:
         preview.stop.set()
         server.shutdown()
