@@ -213,12 +213,19 @@ def check_printable_inline(markdown: str, token: Token, loc: SourceLoc,
 
 
 def in_link_text(children: list[Token]) -> list[Token]:
-    """The terms, placeholders and citations written inside a link's text. markdown-it makes no
-    link of such text (a link's text may hold nothing written with brackets that is a link of its
-    own kind), so the link would show as text, brackets and address included."""
-    return [token for token, after in pairwise(children)
-            if token.type in WORDED and after.type == "text"
-            and LINK_TEXT_REST.match(after.content)]
+    """The terms, placeholders and citations written inside a link's text: after a `[` the text
+    has not closed, and before the `](` or `][` that closes it. markdown-it makes no link of such
+    text (a link's text may hold nothing written with brackets that is a link of its own kind),
+    so the link would show as text, brackets and address included."""
+    found, open_brackets = [], 0
+    for token, after in pairwise(children):
+        if token.type == "text":
+            open_brackets = max(0, open_brackets + token.content.count("[")
+                                - token.content.count("]"))
+        elif (token.type in WORDED and open_brackets and after.type == "text"
+              and LINK_TEXT_REST.match(after.content)):
+            found.append(token)
+    return found
 
 
 def report_in_link_text(token: Token, loc: SourceLoc, diags: Diagnostics) -> None:
