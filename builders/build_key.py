@@ -23,19 +23,27 @@ KEY_FILE = "build-key"
 SIGNATURE_BYTES = hashlib.sha256().digest_size
 
 
-def key_folder() -> Path:
-    """$XDG_CACHE_HOME/e4j, by default ~/.cache/e4j."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "e4j"
+def key_folders() -> list[Path]:
+    """Where the key may be kept, in order: $XDG_CACHE_HOME/e4j (by default ~/.cache/e4j), then
+    a folder of this user's own in the system's temporary folder."""
+    folders = []
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folders.append(Path(base) / "e4j")
+    except RuntimeError:  # no home folder
+        pass
+    return [*folders, Path(tempfile.gettempdir()) / f"e4j-{os.getuid()}"]
 
 
 @lru_cache(maxsize=1)
 def build_key() -> bytes:
     """The kept key, made on first use; where it cannot be kept, a key for this run only."""
-    try:
-        return _kept_key(key_folder() / KEY_FILE)
-    except (OSError, RuntimeError):  # no home folder, or one that cannot be written
-        return secrets.token_bytes(KEY_BYTES)
+    for folder in key_folders():
+        try:
+            return _kept_key(folder / KEY_FILE)
+        except OSError:  # a folder that cannot be written, or is not this user's alone
+            continue
+    return secrets.token_bytes(KEY_BYTES)
 
 
 def _kept_key(path: Path) -> bytes:
@@ -43,6 +51,8 @@ def _kept_key(path: Path) -> bytes:
     end up with the one linked in first)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _check_private(path.parent)
+    if not path.exists():
         handle, temp = tempfile.mkstemp(prefix=".build-key.", dir=path.parent)  # mode 0600
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -56,6 +66,14 @@ def _kept_key(path: Path) -> bytes:
     if len(key) != KEY_BYTES:
         raise OSError(f"{path} is not a build key")
     return key
+
+
+def _check_private(folder: Path) -> None:
+    """A key kept where another user can write (a shared temporary folder made by someone else)
+    could be theirs."""
+    status = folder.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        raise OSError(f"{folder} is not this user's alone")
 
 
 def keyed_digest(digest: str) -> str:

@@ -103,18 +103,43 @@ def test_the_build_key_is_kept_private_and_reused(tmp_path, monkeypatch):
         build_key.build_key.cache_clear()
 
 
-def test_without_a_place_to_keep_it_each_run_has_its_own_key(tmp_path, monkeypatch):
+@pytest.fixture
+def key_places(tmp_path, monkeypatch):
+    """The places a build key may be kept, under tmp_path: the cache home, blocked by a file
+    (as an unwritable home is), and the system's temporary folder. Yields the key of a new run."""
     blocked = tmp_path / "a-file"
     blocked.write_text("where the cache folder would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(build_key.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+
+    def new_run() -> bytes:
+        build_key.build_key.cache_clear()
+        return build_key.build_key()
+
+    yield new_run
+    monkeypatch.undo()
     build_key.build_key.cache_clear()
-    try:
-        first = build_key.build_key()
-        build_key.build_key.cache_clear()
-        assert build_key.build_key() != first
-    finally:
-        monkeypatch.undo()
-        build_key.build_key.cache_clear()
+
+
+def test_without_a_cache_home_the_key_is_kept_in_a_private_temporary_folder(key_places,
+                                                                           tmp_path):
+    first = key_places()
+    assert key_places() == first
+    folder = tmp_path / "tmp" / f"e4j-{os.getuid()}"
+    assert (folder / build_key.KEY_FILE).read_bytes() == first
+    assert folder.stat().st_mode & 0o077 == 0
+
+
+def test_a_temporary_folder_others_can_write_holds_no_key(key_places, tmp_path):
+    """Another user could have made it, with a key of their own in it."""
+    shared = tmp_path / "tmp" / f"e4j-{os.getuid()}"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / build_key.KEY_FILE).write_bytes(bytes(build_key.KEY_BYTES))
+    first = key_places()
+    assert first != bytes(build_key.KEY_BYTES)
+    assert key_places() != first  # nowhere to keep it: each run has a key of its own
 
 
 @pytest.mark.parametrize(
