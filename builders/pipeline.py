@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -275,13 +276,13 @@ def _plan_format(
     manifest_path = out / CACHE_DIR / f"{name}.json"
     trusted = current.is_dir() and not current.is_symlink() and not force
     old = _read_manifest(manifest_path) if trusted else {}
-    folder = current.resolve()
+    own_file = _OwnFiles(current)
     decisions: list[tuple[Job, str, str]] = []
     for job in builder.plan(course):
         fingerprint = _digest([code, name, job.key, *job.inputs])
         previous = old.get(job.key) or {"fp": "", "files": None}
         present = previous["files"] is not None and all(
-            _own_file(folder, rel) for rel in previous["files"]
+            own_file(rel) for rel in previous["files"]
         )
         if selection.matches(job) and not (present and previous["fp"] == fingerprint):
             decisions.append((job, fingerprint, "build"))
@@ -297,11 +298,32 @@ def _plan_format(
     return _FormatPlan(builder, report, current, manifest_path, old, decisions, rendered)
 
 
-def _own_file(folder: Path, rel: str) -> bool:
-    """Whether `folder` holds the file `rel` itself: not through a symbolic link (a file carried
-    over to the next build could otherwise be any file the link points to)."""
-    path = folder / rel
-    return path.is_file() and os.path.realpath(path) == str(path)
+class _OwnFiles:
+    """Which files a format folder holds itself: regular files, in folders that are no symbolic
+    links (a file carried over to the next build could otherwise be any file a link points to).
+    Each folder is looked at once."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.own_dirs: dict[str, bool] = {"": True}
+
+    def __call__(self, rel: str) -> bool:
+        return (self._own_dir(rel.rpartition("/")[0])
+                and _lstat_is(self.folder / rel, stat.S_ISREG))
+
+    def _own_dir(self, rel: str) -> bool:
+        if rel not in self.own_dirs:
+            self.own_dirs[rel] = (self._own_dir(rel.rpartition("/")[0])
+                                  and _lstat_is(self.folder / rel, stat.S_ISDIR))
+        return self.own_dirs[rel]
+
+
+def _lstat_is(path: Path, kind: Callable[[int], bool]) -> bool:
+    """Whether `path` itself (a link is not followed) is of `kind` (stat.S_ISREG, S_ISDIR…)."""
+    try:
+        return kind(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> FormatReport:
