@@ -245,3 +245,24 @@ def test_unknown_keys_in_e4j_toml_are_named_where_they_stand(course_copy, run_cl
     assert "e4j.toml:3:1: error[config.unknown-key]: unknown key 'bogus' in [profile]" in result.err
     assert "unknown key 'foo' in [branding]" in result.err
     assert "error[config.unknown-key]: unknown table or key 'other'" in result.err
+
+
+def test_a_logo_with_too_many_pixels_is_refused(course_copy, run_cli):
+    """Every PDF embeds the logo, and Typst holds its pixels in memory: a small file claiming
+    10,000 × 10,000 of them (400 MB in each PDF being typeset) was taken."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 8, 0, 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
+           + chunk(b"IEND", b""))
+    root = course_copy("full")
+    (root / "branding").mkdir()
+    (root / "branding/logo.png").write_bytes(png)
+    (root / "e4j.toml").write_text(BRANDING + 'logo = "branding/logo.png"\n', encoding="utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1 and "10,000 × 10,000 pixels" in result.err, result.err

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
+from builders.load.image_files import image_problem
 from builders.model import Branding, HelpContact, Localized, Profile
 from builders.source_files import through_link
 
@@ -195,6 +196,10 @@ def _logo(given: str, root: Path, diags: Diagnostics, line: int) -> tuple[str, b
         diags.error("config.logo", f"logo '{given}' weighs {len(data) // 1000} kB; every page "
                     f"carries it, so keep it under {LOGO_LIMIT // 1000} kB", loc,
                     "export it smaller (about 300 pixels wide is plenty)")
+        return "", b""
+    if problem := image_problem(given, data):
+        diags.error("config.logo", f"logo '{given}' cannot be used: {problem}", loc,
+                    "export it again, about 300 pixels wide")
         return "", b""
     return kind[1], data
 
