@@ -80,8 +80,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-        if not self._addressed_here():
-            self.send_error(403, "This preview answers only requests for 127.0.0.1 or localhost")
+        if self._refused():
             return
         if self.path == VERSION_PATH:
             body = str(self.preview.version).encode()
@@ -98,12 +97,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def _addressed_here(self) -> bool:
-        """Whether the request names this machine: a web page the browser shows could otherwise
-        read the preview through a name of its own that resolves to 127.0.0.1 (DNS rebinding)."""
+    def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
+        if not self._refused():
+            super().do_HEAD()
+
+    def _refused(self) -> bool:
+        """Answer 403 to a request that does not name this machine: a web page the browser shows
+        could otherwise read the preview through a name of its own that resolves to 127.0.0.1
+        (DNS rebinding)."""
         port = self.connection.getsockname()[1]  # the port this request came in on
         host = self.headers.get("Host", "")
-        return host in {f"{name}:{port}" for name in LOCAL_NAMES} | set(LOCAL_NAMES)
+        if host in {f"{name}:{port}" for name in LOCAL_NAMES} | set(LOCAL_NAMES):
+            return False
+        self.send_error(403, "This preview answers only requests for 127.0.0.1 or localhost")
+        return True
 
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)

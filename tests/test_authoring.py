@@ -3,6 +3,7 @@ preview server (a real file change, real HTTP requests)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 import urllib.error
 import urllib.request
@@ -136,16 +137,17 @@ def test_preview_answers_only_requests_for_this_machine(course_copy):
     preview, server = start(root, root / "exports", port=0)
     port = server.server_address[1]
     try:
-        for host, status in [(f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200),
-                             (f"attacker.example:{port}", 403), ("attacker.example", 403)]:
+        hosts = [(f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200),
+                 (f"attacker.example:{port}", 403), ("attacker.example", 403)]
+        for (host, status), method in itertools.product(hosts, ("GET", "HEAD")):
             request = urllib.request.Request(f"http://127.0.0.1:{port}/en/secondary/demo.html",
-                                             headers={"Host": host})
+                                             headers={"Host": host}, method=method)
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
                     answer = response.status
             except urllib.error.HTTPError as refused:
                 answer = refused.code
-            assert answer == status, host
+            assert answer == status, (host, method)
     finally:
         preview.stop.set()
         server.shutdown()
