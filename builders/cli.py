@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import NoReturn
 
 from builders.interrupts import handle_termination
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Each format is swapped into exports/ whole once built, one after the other.
+EXPORTS_WHOLE = ("every format in exports/ is whole: those finished before the stop are new, "
+                 "the others as they were")
 
 
 def _positive(text: str) -> int:
@@ -166,8 +170,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args, out, err)
     except KeyboardInterrupt:
-        err.print("interrupted; exports/ is unchanged")
+        err.print(f"interrupted; {EXPORTS_WHOLE}")
         return EXIT_CONTENT
+    except BrokenExecutor:  # the system stopped a worker process: out of memory, or killed
+        if args.verbose or os.environ.get("E4J_DEBUG"):
+            raise
+        err.print(f"e4j: error: a worker process ended abruptly (out of memory, or killed); "
+                  f"{EXPORTS_WHOLE}. Run again, or with --jobs 1 to use less memory.")
+        return EXIT_USAGE
     except OSError as exc:  # the system refused: a folder it cannot make, a full disk, a port
         if args.verbose or os.environ.get("E4J_DEBUG"):
             raise
@@ -178,9 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose or os.environ.get("E4J_DEBUG"):
             raise
         err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}")
-        err.print(
-            "exports/ is unchanged. Run again with --verbose for the traceback and report it."
-        )
+        err.print(f"{EXPORTS_WHOLE.capitalize()}. Run again with --verbose for the traceback "
+                  "and report it.")
         return EXIT_INTERNAL
     finally:
         restore()

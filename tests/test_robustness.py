@@ -537,3 +537,46 @@ def test_long_runs_of_one_character_build_in_time_linear_in_their_length(course_
     assert done.returncode == 0, done.stderr
     page = (root / "exports/html/fr/secondary/demo.html").read_text("utf-8")
     assert "." * 80_000 + "x" in page and "b\u202f;" in page
+
+
+def _worker_processes(parent: int) -> list[int]:
+    """The worker processes of a build (not multiprocessing's resource tracker), from /proc."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            command = (stat_file.parent / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        if (int(fields[1]) == parent and b"spawn_main" in command
+                and b"resource_tracker" not in command):
+            found.append(int(stat_file.parent.name))
+    return sorted(found)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_build_is_reported_and_exports_stay_whole(tmp_path):
+    """The system can stop a worker process (out of memory, or killed): that was an 'internal
+    error' saying exports/ was unchanged, while formats finished before it were already new."""
+    root = tmp_path / "course"
+    for folder in ("modules", "quizzes"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    out = tmp_path / "exports"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builders", "--root", str(root), "build", "--out", str(out),
+         "--format", "html", "--format", "pdf"],
+        cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    workers: list[int] = []
+    for _ in range(300):  # the workers start at once; give them a moment to get busy
+        workers = _worker_processes(process.pid)
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert workers, "no worker process was started"
+    time.sleep(3)
+    os.kill(workers[-1], signal.SIGKILL)
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 2, errors
+    assert "a worker process ended abruptly" in errors and "Traceback" not in errors
+    assert not (out / "pdf").exists() or len(list((out / "pdf").rglob("*.pdf"))) == 254
