@@ -75,6 +75,38 @@ def test_no_gain_gives_an_interval_around_zero(tmp_path):
     assert estimate["ci_low"] <= 0 <= estimate["ci_high"]
 
 
+def test_mcnemar_is_the_exact_binomial_test():
+    import math
+
+    from builders.results.stats import mcnemar
+
+    for gained, lost in [(0, 1), (1, 5), (3, 3), (10, 25), (40, 60), (2, 30), (450, 400)]:
+        n = gained + lost
+        exact = min(1.0, 2 * sum(math.comb(n, k) for k in range(min(gained, lost) + 1)) / 2**n)
+        pairs = [(False, True)] * gained + [(True, False)] * lost + [(True, True)] * 7
+        assert mcnemar(pairs) == round(exact, 3)
+
+
+@pytest.mark.slow
+def test_a_cohort_of_fifty_thousand_learners_is_analysed(tmp_path):
+    """A MOOC-sized cohort: the bootstrap drew its resamples one index at a time and McNemar
+    summed binomial coefficients of 10,000-digit numbers, so 20,000 learners took minutes and
+    50,000 far longer. (The timeout only stops a run that hangs.)"""
+    import subprocess
+    import sys
+
+    pre, post, learners = synthetic(tmp_path, 50_000, 0.4)
+    done = subprocess.run(
+        [sys.executable, "-m", "builders", "results", "--pre", str(pre), "--post", str(post),
+         "--learners", str(learners), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "out/summary.json").read_text("utf-8"))
+    gain = summary["normalized_gain"]
+    assert summary["matched"] == 50_000 and gain["ci_low"] <= 0.4 <= gain["ci_high"]
+
+
 def test_moodle_english_grades_download():
     attempts = read_attempts(read_table(DATA / "moodle-grades-en.csv"))
     assert [a.key for a in attempts] == [

@@ -4,7 +4,6 @@ with a bootstrap interval, paired effect size, pass rate (Wilson), item statisti
 from __future__ import annotations
 
 import math
-import random
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -52,18 +51,25 @@ def normalized_gain(pre: list[float], post: list[float]) -> float | None:
 
 
 def gain_ci(pairs: list[Pair]) -> dict[str, float | None]:
+    """The normalized gain with a percentile bootstrap interval (BOOTSTRAP resamples of the
+    pairs), drawn with NumPy: in pure Python, 20,000 learners took minutes."""
+    import numpy as np  # imported only when results are computed
+
     pre = [p.pre.percent or 0.0 for p in pairs]
     post = [p.post.percent or 0.0 for p in pairs]
     estimate = normalized_gain(pre, post)
     if estimate is None or len(pairs) < 2:
         return {"estimate": _round(estimate), "ci_low": None, "ci_high": None}
-    rng = random.Random(SEED)
+    rng = np.random.default_rng(SEED)
+    before, after = np.array(pre), np.array(post)
     draws = []
     for _ in range(BOOTSTRAP):
-        sample = [rng.randrange(len(pairs)) for _ in pairs]
-        value = normalized_gain([pre[i] for i in sample], [post[i] for i in sample])
-        if value is not None:
-            draws.append(value)
+        sample = rng.integers(0, len(pairs), len(pairs))
+        mean_pre, mean_post = before[sample].mean(), after[sample].mean()
+        if mean_pre < 100:
+            draws.append(float((mean_post - mean_pre) / (100 - mean_pre)))
+    if not draws:  # every resample scored 100 % before
+        return {"estimate": _round(estimate), "ci_low": None, "ci_high": None}
     draws.sort()
     low = draws[int(0.025 * (len(draws) - 1))]
     high = draws[int(0.975 * (len(draws) - 1))]
@@ -95,13 +101,16 @@ def wilson(successes: int, total: int) -> dict[str, float | None]:
 
 
 def mcnemar(pairs: list[tuple[bool, bool]]) -> float | None:
-    """Exact two-sided McNemar p-value for right/wrong before and after."""
+    """Exact two-sided McNemar p-value for right/wrong before and after: the binomial tail from
+    SciPy (a sum of math.comb over the discordant pairs took minutes past 10,000 learners)."""
     gained = sum(1 for before, after in pairs if not before and after)
     lost = sum(1 for before, after in pairs if before and not after)
     n = gained + lost
     if n == 0:
         return None
-    tail = sum(math.comb(n, k) for k in range(min(gained, lost) + 1)) / 2**n
+    from scipy.stats import binom  # imported only when results are computed
+
+    tail = float(binom.cdf(min(gained, lost), n, 0.5))
     return _round(min(1.0, 2 * tail))
 
 
