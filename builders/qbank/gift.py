@@ -83,7 +83,8 @@ def lost_in_gift(quiz: Quiz) -> list[Diagnostic]:
     notes = []
     for q in quiz.questions:
         lost = []
-        if any(_shows_image(value) for _, text in q.texts() for _, value in text.pairs):
+        if quiz.images and any(_shows_image(value) for _, text in q.texts()
+                               for _, value in text.pairs):  # parsed only if the quiz has one
             lost.append("images (GIFT cannot embed files; their alt text is kept)")
         if q.type == "essay" and q.marking_guide:
             lost.append("the essay's marking guide")
