@@ -82,11 +82,14 @@ def keyed_digest(digest: str) -> str:
 
 
 def signed(data: bytes) -> bytes:
-    return hmac.new(build_key(), data, hashlib.sha256).digest() + data
+    return _signature(data) + data
 
 
 def verified(stored: bytes) -> bytes | None:
     """The data `signed` gave `stored`, or None if this machine's key did not sign it."""
     signature, data = stored[:SIGNATURE_BYTES], stored[SIGNATURE_BYTES:]
-    expected = hmac.new(build_key(), data, hashlib.sha256).digest()
-    return data if hmac.compare_digest(signature, expected) else None
+    return data if hmac.compare_digest(signature, _signature(data)) else None
+
+
+def _signature(data: bytes) -> bytes:
+    return hmac.new(build_key(), data, hashlib.sha256).digest()

@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    debugging = args.verbose or bool(os.environ.get("E4J_DEBUG"))  # show tracebacks
     restore = handle_termination()
     try:
         from builders.commands import run
@@ -173,19 +174,19 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"interrupted; {EXPORTS_WHOLE}")
         return EXIT_CONTENT
     except BrokenExecutor:  # the system stopped a worker process: out of memory, or killed
-        if args.verbose or os.environ.get("E4J_DEBUG"):
+        if debugging:
             raise
         err.print(f"e4j: error: a worker process ended abruptly (out of memory, or killed); "
                   f"{EXPORTS_WHOLE}. Run again, or with --jobs 1 to use less memory.")
         return EXIT_USAGE
     except OSError as exc:  # the system refused: a folder it cannot make, a full disk, a port
-        if args.verbose or os.environ.get("E4J_DEBUG"):
+        if debugging:
             raise
         where = f": {exc.filename}" if exc.filename else ""
         err.print(f"e4j: error: {escape(exc.strerror or str(exc))}{escape(str(where))}")
         return EXIT_USAGE
     except Exception as exc:  # a bug in e4j, not in the sources
-        if args.verbose or os.environ.get("E4J_DEBUG"):
+        if debugging:
             raise
         err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}")
         err.print(f"{EXPORTS_WHOLE.capitalize()}. Run again with --verbose for the traceback "

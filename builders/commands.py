@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if (refusal := _refused_out(args, root)) is not None:
             return _usage(err, refusal)
         serve_forever(
-            root, (args.out or root / "exports").resolve(), args.port, out.print, args.overlay
+            root, _out_folder(args, root), args.port, out.print, args.overlay
         )
         return EXIT_OK
     if args.command == "new":
@@ -100,6 +100,11 @@ def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
                       SourceLoc.of_byte(str(path), data, exc.start), "save it as UTF-8")
 
 
+def _out_folder(args: argparse.Namespace, root: Path) -> Path:
+    """--out, else the course's exports/ folder."""
+    return (args.out or root / "exports").resolve()
+
+
 def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
     """Why e4j will not build into the output folder asked for, if it will not: the course's own
     exports/ is a symbolic link (a course can bring one along, and a build replaces the folders
@@ -109,7 +114,7 @@ def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
     if args.out is None and exports.is_symlink():
         return (f"{exports} is a symbolic link (to {os.readlink(exports)}): e4j builds there "
                 "only when --out names the folder")
-    target = (args.out or exports).resolve()
+    target = _out_folder(args, root)
     for tree in (root, *(folder.resolve() for folder in getattr(args, "overlay", []))):
         for name in SOURCE_FOLDERS:
             if target.is_relative_to(tree / name):
@@ -141,7 +146,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
     selection = Selection(frozenset(args.lang), frozenset(args.audience), frozenset(args.module))
     if (refusal := _refused_out(args, root)) is not None:
         return _usage(err, refusal)
-    target = (args.out or root / "exports").resolve()
+    target = _out_folder(args, root)
     progress_bar = None
     if not args.quiet and out.is_terminal:
         from rich.progress import Progress

@@ -46,7 +46,10 @@ def normalized_gain(pre: list[float], post: list[float]) -> float | None:
     """Hake's class-average gain: (post − pre) / (100 − pre), on mean percentages."""
     if not pre:
         return None
-    mean_pre, mean_post = statistics.fmean(pre), statistics.fmean(post)
+    return _gain(statistics.fmean(pre), statistics.fmean(post))
+
+
+def _gain(mean_pre: float, mean_post: float) -> float | None:
     return None if mean_pre >= 100 else (mean_post - mean_pre) / (100 - mean_pre)
 
 
@@ -65,9 +68,9 @@ def gain_ci(pairs: list[Pair]) -> dict[str, float | None]:
     draws = []
     for _ in range(BOOTSTRAP):
         sample = rng.integers(0, len(pairs), len(pairs))
-        mean_pre, mean_post = before[sample].mean(), after[sample].mean()
-        if mean_pre < 100:
-            draws.append(float((mean_post - mean_pre) / (100 - mean_pre)))
+        value = _gain(float(before[sample].mean()), float(after[sample].mean()))
+        if value is not None:
+            draws.append(value)
     if not draws:  # every resample scored 100 % before
         return {"estimate": _round(estimate), "ci_low": None, "ci_high": None}
     draws.sort()
