@@ -49,9 +49,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "check" and args.explain:
         return _explain(args.explain, out, err)
     from builders.load import load_course
+    from builders.pipeline import kept_lessons
 
     try:
-        course, warnings = load_course(root, getattr(args, "overlay", []))
+        course, warnings = load_course(root, getattr(args, "overlay", []),
+                                       cache=kept_lessons(root / "exports"))
     except CourseError as exc:
         return _report(err, *exc.diagnostics)
     if args.command == "check":

@@ -163,6 +163,17 @@ def _unlink_links(*folders: Path) -> None:
             folder.unlink()
 
 
+def kept_lessons(out: Path) -> Path | None:
+    """The folder where builds into `out` keep the lessons and quizzes they read, for a command
+    that reads the course without building it (`e4j check`, `e4j list`): it reads only what
+    changed since, and keeps what it read for the next build. None when no build made it, or
+    when a symbolic link leads there (only a build removes those: see `_unlink_links`)."""
+    cache = out / CACHE_DIR
+    if any(p.is_symlink() for p in (out, cache, cache / "lessons")) or not cache.is_dir():
+        return None
+    return cache / "lessons"
+
+
 def _read_manifest(path: Path) -> dict[str, dict]:
     """A format's manifest, {job key: {"fp": fingerprint, "files": [clean relative paths]}}; one
     of another shape (damaged, or not written by a build) counts as none: all is built again."""

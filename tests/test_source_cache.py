@@ -300,3 +300,50 @@ def test_quizzes_come_from_the_cache_with_what_they_reported(course_copy, monkey
     _, edited = load_in_a_new_process()
     assert read == ["quizzes/demo/secondary.yaml"]
     assert not any(d.code == "term.preferred" and "quizzes/" in str(d) for d in edited)
+
+
+def test_check_reads_only_what_changed_since_the_last_build(course_copy, monkeypatch, run_cli):
+    """`e4j check` after a build reads no unchanged lesson, reports what a check without a
+    build reports, and keeps what it read for the next build."""
+    root = course_copy("full")
+    lesson = root / "modules/demo/secondary.fr.md"
+    lesson.write_text(lesson.read_text() + "\n[ici](https://www.unodc.org/)\n")
+    without_build = run_cli("--root", root, "check")
+    assert "a11y.link-text" in without_build.err
+    assert not (root / "exports").exists()  # a check alone writes nothing
+    parsed = _counting(monkeypatch)
+    build(root, root / "exports", ["gift"], workers=1)
+    assert sorted(_stored(root / "exports/.e4j-cache/lessons").values()) == STORED
+    monkeypatch.setattr(source_cache, "_memory", {})
+    parsed.clear()
+    checked = run_cli("--root", root, "check")
+    assert parsed == []
+    assert (checked.code, checked.out, checked.err) == (
+        without_build.code, without_build.out, without_build.err)
+    lesson.write_text(lesson.read_text().replace("[ici]", "[the UNODC site]"))
+    monkeypatch.setattr(source_cache, "_memory", {})
+    assert "a11y.link-text" not in run_cli("--root", root, "check").err
+    assert parsed == ["modules/demo/secondary.fr.md"]
+    monkeypatch.setattr(source_cache, "_memory", {})
+    parsed.clear()
+    build(root, root / "exports", ["gift"], workers=1)
+    assert parsed == []
+    assert sorted(_stored(root / "exports/.e4j-cache/lessons").values()) == STORED
+
+
+def test_check_does_not_use_a_cache_a_link_leads_to(course_copy, monkeypatch, run_cli, tmp_path):
+    """A course can bring its exports/ or cache folder as a symbolic link: `e4j check` then reads
+    everything and writes nothing there."""
+    root = course_copy("full")
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setattr(source_cache, "_memory", {})  # so the build stores what it reads
+    build(root, elsewhere, ["gift"], workers=1)
+    (root / "exports").mkdir()
+    (root / "exports/.e4j-cache").symlink_to(elsewhere / ".e4j-cache")
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text().replace("act together", "work together"))
+    before = sorted(p.name for p in (elsewhere / ".e4j-cache/lessons").iterdir())
+    parsed = _counting(monkeypatch)
+    assert run_cli("--root", root, "check").code == 0
+    assert sorted(parsed) == ["modules/demo/secondary.en.md", "modules/demo/secondary.fr.md"]
+    assert sorted(p.name for p in (elsewhere / ".e4j-cache/lessons").iterdir()) == before
