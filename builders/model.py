@@ -386,7 +386,11 @@ class Course:
             key=lambda pair: (self.languages.index(pair[0]), audience_rank[pair[1]]),
         )
 
-    def lessons_for(self, lang: str, audience: str) -> list[tuple[Module, Lesson]]:
+    def lessons_for(self, lang: str, audience: str, module: str | None = None
+                    ) -> list[tuple[Module, Lesson]]:
+        """The lesson of each module in `lang` for `audience`; of the module `module` only when
+        given (a job for one module must not walk the whole course: 1,000 such jobs would)."""
+        modules = self.modules if module is None else [m for m in [self.module(module)] if m]
         return [
-            (m, lesson) for m in self.modules if (lesson := m.lesson(audience, lang)) is not None
+            (m, lesson) for m in modules if (lesson := m.lesson(audience, lang)) is not None
         ]

@@ -190,7 +190,8 @@ def _read_manifest(path: Path) -> dict[str, dict]:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    write_file_atomic(path, json.dumps(data, sort_keys=True, indent=1).encode())
+    """Compact: with an indent, json writes in Python, not C (0.8 s for 1,000 modules)."""
+    write_file_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
 def build(

@@ -140,3 +140,25 @@ def test_shipped_course_packages_are_valid():
         for name, data in get_builder(fmt).build(course).items():
             archive = zipfile.ZipFile(io.BytesIO(data))
             assert validate(fmt, archive.read("imsmanifest.xml")) == [], name
+
+
+@pytest.mark.skipif(not (PROJECT / "modules").is_dir(), reason="no shipped modules")
+def test_a_module_package_reads_no_other_module(monkeypatch):
+    """One module's package looks up its own lesson only: walking every module for each of
+    them made a catalogue of 1,000 modules take time in the square of its size."""
+    from builders.model import Module
+
+    course, _ = load_course(PROJECT)
+    builder = get_builder("scorm12")
+    job = next(j for j in builder.plan(course) if j.module is not None)
+    asked: list[str] = []
+    real = Module.lesson
+
+    def lesson(module, audience, lang):
+        asked.append(module.id)
+        return real(module, audience, lang)
+
+    monkeypatch.setattr(Module, "lesson", lesson)
+    files = builder.render(course, job)
+    assert len(course.modules) > 1 and files
+    assert set(asked) == {job.module}

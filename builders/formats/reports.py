@@ -59,10 +59,7 @@ def quality_data(course: Course) -> dict[str, Any]:
                     ),
                 }
             )
-    columns = sorted(
-        {(m.id, a) for m in course.modules for a in m.audiences},
-        key=lambda c: ([m.id for m in course.modules].index(c[0]), c[1]),
-    )
+    columns = [(m.id, a) for m in course.modules for a in sorted(set(m.audiences))]
     matrix = coverage(course)
     rows = [
         {

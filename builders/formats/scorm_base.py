@@ -49,9 +49,9 @@ class ScormBuilder(Builder):
 
     def render(self, course: Course, job: Job) -> Artifact:
         scope, audience, lang = job.key.split("/")
-        pairs: list[tuple[Module, Lesson]] = course.lessons_for(lang, audience)
-        if scope != COURSE:
-            pairs = [(m, les) for m, les in pairs if m.id == scope]
+        pairs: list[tuple[Module, Lesson]] = course.lessons_for(
+            lang, audience, None if scope == COURSE else scope
+        )
         identifier = f"E4J-{scope}-{audience}-{lang}-{self.name}"
         meta = package_metadata(course, pairs, identifier, whole_course=scope == COURSE)
         if scope == COURSE:
