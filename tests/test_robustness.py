@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -66,6 +69,93 @@ def test_any_quiz_file_gets_a_diagnostic(text, run_cli, tmp_path_factory):
     shutil.copytree(COURSES / "full", root)
     (root / QUIZ).write_text(text, encoding="utf-8")
     _clean_outcome(run_cli("--root", root, "check"))
+
+
+# Well-formed YAML of the wrong shape: a value replaced, a key dropped or added, an item
+# doubled, anywhere in a quiz, a lesson's front matter or a module's metadata.
+ODD_VALUES = st.sampled_from([
+    None, "", 0, -1, 2.5, True, "x", [], {}, ["x"], [None], {"en": "x"}, {"fr": ""},
+    {"en": "x", "fr": "y", "de": "z"}, "[§999]", "[[nowhere]]", "a" * 3000, [[["x"]]],
+    {"x": {"y": None}}, "2020-01-01", "\u202ex", "{{ x }}", "#set page()", "<b>x</b>", 10**30,
+    float("nan"), "single", "demo-q1", "demo-1", "7", 7, [["8"]] * 30,
+    functools.reduce(lambda inner, _: [inner], range(60), "x"),
+])
+
+
+def _odd(data):
+    return copy.deepcopy(data.draw(ODD_VALUES))  # a later change must not alter the constant
+
+
+def _mutated(data, document):
+    """`document` with one to three changes drawn by hypothesis."""
+    document = copy.deepcopy(document)
+    for _ in range(data.draw(st.integers(1, 3))):
+        parent, key, node, path = None, None, document, [document]
+        while isinstance(node, (dict, list)) and node and data.draw(st.booleans()):
+            key = data.draw(st.sampled_from(list(node) if isinstance(node, dict)
+                                            else list(range(len(node)))))
+            parent, node = node, node[key]
+            path.append(node)
+        action = data.draw(st.sampled_from(["replace", "delete", "add", "double", "alias"]))
+        if parent is None:
+            document = _odd(data) if action == "replace" else document
+        elif action == "replace":
+            parent[key] = _odd(data)
+        elif action == "alias":  # the same value twice: YAML writes an alias, of itself if inside
+            parent[key] = data.draw(st.sampled_from(path))
+        elif action == "delete":
+            del parent[key]
+        elif action == "add" and isinstance(parent, dict):
+            parent[data.draw(st.sampled_from(["extra", "id", "type", "en", "points"]))] = _odd(data)
+        elif isinstance(parent, list):
+            parent.insert(key, copy.deepcopy(parent[key]))
+    return document
+
+
+def _dumped(document) -> str:
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _located_outcome(result, root: Path) -> None:
+    """Exit 0 or 1 with no internal error, and every problem at a line of a file (or folder)
+    that exists."""
+    _clean_outcome(result)
+    for line in result.err.splitlines():
+        if found := re.match(r"(\S+):(\d+):(\d+): (error|warning)\[", line):
+            assert (root / found[1]).exists() and int(found[2]) >= 1, line
+    if result.code == 1:
+        assert re.search(r"^\S+:\d+:\d+: error\[", result.err, re.M), result.err
+
+
+SHAPE_FUZZ = settings(FUZZ, max_examples=60)
+
+
+@SHAPE_FUZZ
+@given(data=st.data())
+def test_any_quiz_structure_builds_or_gets_a_located_diagnostic(data, run_cli,
+                                                                 tmp_path_factory):
+    root = tmp_path_factory.mktemp("shapeq") / "c"
+    shutil.copytree(COURSES / "full", root)
+    quiz = root / QUIZ
+    quiz.write_text(_dumped(_mutated(data, yaml.safe_load(quiz.read_text("utf-8")))), "utf-8")
+    _located_outcome(run_cli("--root", root, "check"), root)
+
+
+@SHAPE_FUZZ
+@given(data=st.data())
+def test_any_front_matter_or_module_structure_gets_a_located_diagnostic(data, run_cli,
+                                                                        tmp_path_factory):
+    root = tmp_path_factory.mktemp("shapem") / "c"
+    shutil.copytree(COURSES / "full", root)
+    lesson = root / LESSON
+    text = lesson.read_text("utf-8")
+    end = text.index("\n---\n", 4)
+    front = _mutated(data, yaml.safe_load(text[4:end]))
+    lesson.write_text("---\n" + _dumped(front) + text[end + 1:], "utf-8")
+    module = root / "modules/demo/module.yaml"
+    module.write_text(_dumped(_mutated(data, yaml.safe_load(module.read_text("utf-8")))),
+                      "utf-8")
+    _located_outcome(run_cli("--root", root, "check"), root)
 
 
 # Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at

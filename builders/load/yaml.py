@@ -87,6 +87,9 @@ UNREADABLE = {
 # Values an alias may add beyond the file's own (a file holds at most one per character):
 # enough for generated files that share lists (PyYAML writes aliases), not for aliases of aliases.
 ALIAS_ALLOWANCE = 200_000
+# Lists and mappings inside one another: e4j's files nest a few levels; reading each level takes
+# Python frames, of which a thread has about a thousand.
+MAX_DEPTH = 50
 
 
 class _Converter:
@@ -98,6 +101,7 @@ class _Converter:
         self.loader, self.path, self.off, self.diags = loader, path, off, diags
         self.budget = budget
         self.exhausted = False
+        self.open: list[Any] = []  # the lists and mappings being read, outermost first
 
     def loc(self, node: Any) -> SourceLoc:
         return _loc(self.path, node.start_mark, self.off)
@@ -107,15 +111,14 @@ class _Converter:
             if CONTROL.search(node.value):
                 report_in_value(node.value, self.loc(node), self.diags)
             return node.value  # what the loader would construct, without its generic dispatch
-        if node.id in ("mapping", "sequence") and not self._within_budget(node):
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            seq = YSeq(self.convert(item) for item in node.value)
-            seq.loc = self.loc(node)
-            seq.item_locs = [self.loc(item) for item in node.value]
-            return seq
+        if node.id in ("mapping", "sequence"):
+            if not (self._within_budget(node) and self._enterable(node)):
+                return None
+            self.open.append(node)
+            try:
+                return self.mapping(node) if node.id == "mapping" else self.sequence(node)
+            finally:
+                self.open.pop()
         try:
             value = self.loader.construct_object(node, deep=True)
         except ValueError as exc:  # a date that does not exist, a number of 4,300+ digits
@@ -141,6 +144,27 @@ class _Converter:
                 "write the values out instead of aliasing aliases",
             )
         return not self.exhausted
+
+    def _enterable(self, node: Any) -> bool:
+        """Whether a list or mapping can be read where it stands: not inside itself (an alias of
+        a value within that value: `&a [*a]`), nor too deep."""
+        if any(node is outer for outer in self.open):
+            self.diags.error("yaml.alias", "this value holds an alias (*name) of itself, so it "
+                             "never ends", self.loc(node),
+                             "write the inner value out instead of an alias")
+            return False
+        if len(self.open) >= MAX_DEPTH:
+            self.diags.error("yaml.depth", f"lists and mappings nest more than {MAX_DEPTH} "
+                             "levels deep here", self.loc(node),
+                             "e4j files nest a few levels: check the brackets and indentation")
+            return False
+        return True
+
+    def sequence(self, node: Any) -> YSeq:
+        seq = YSeq(self.convert(item) for item in node.value)
+        seq.loc = self.loc(node)
+        seq.item_locs = [self.loc(item) for item in node.value]
+        return seq
 
     def mapping(self, node: Any) -> YMap:
         result = YMap()
