@@ -158,6 +158,24 @@ def test_any_front_matter_or_module_structure_gets_a_located_diagnostic(data, ru
     _located_outcome(run_cli("--root", root, "check"), root)
 
 
+COURSE_FILES = ["modules/course.yaml", "modules/sources.yaml", "modules/glossary.yaml",
+                "modules/glossary/extra.yaml"]
+
+
+@SHAPE_FUZZ
+@given(data=st.data())
+def test_any_course_file_structure_gets_a_located_diagnostic(data, run_cli, tmp_path_factory):
+    """The files every lesson is checked against: the course, the paper's paragraphs, the
+    glossary."""
+    root = tmp_path_factory.mktemp("shapec") / "c"
+    shutil.copytree(COURSES / "full", root)
+    for name in data.draw(st.lists(st.sampled_from(COURSE_FILES), min_size=1, max_size=2,
+                                   unique=True)):
+        path = root / name
+        path.write_text(_dumped(_mutated(data, yaml.safe_load(path.read_text("utf-8")))),
+                        "utf-8")
+    _located_outcome(run_cli("--root", root, "check"), root)
+
 # Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at
 # most one piece that is bad input (an invisible character or a reference to one, a character no
 # print font has, nesting too deep to print) or none.
