@@ -104,13 +104,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def _refused(self) -> bool:
         """Answer 403 to a request that does not name this machine: a web page the browser shows
         could otherwise read the preview through a name of its own that resolves to 127.0.0.1
-        (DNS rebinding)."""
+        (DNS rebinding); and 404 to a path no file can have (a NUL byte, `%00`, which the file
+        system calls refuse with an error the server would print as a traceback)."""
         port = self.connection.getsockname()[1]  # the port this request came in on
         host = self.headers.get("Host", "")
-        if host in {f"{name}:{port}" for name in LOCAL_NAMES} | set(LOCAL_NAMES):
-            return False
-        self.send_error(403, "This preview answers only requests for 127.0.0.1 or localhost")
-        return True
+        if host not in {f"{name}:{port}" for name in LOCAL_NAMES} | set(LOCAL_NAMES):
+            self.send_error(403, "This preview answers only requests for 127.0.0.1 or localhost")
+            return True
+        if "\0" in self.translate_path(self.path):
+            self.send_error(404)
+            return True
+        return False
 
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)

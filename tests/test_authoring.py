@@ -154,6 +154,26 @@ def test_preview_answers_only_requests_for_this_machine(course_copy):
         server.server_close()
 
 
+def test_preview_answers_a_path_no_file_can_have_without_a_traceback(course_copy, capfd):
+    root = course_copy("full")
+    preview, server = start(root, root / "exports", port=0)
+    port = server.server_address[1]
+    try:
+        for path, method in itertools.product(("/%00", "/en/%00.html", "/en/secondary/%00/"),
+                                              ("GET", "HEAD")):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            refused.value.close()
+            assert refused.value.code == 404, (path, method)
+        assert _get(f"http://127.0.0.1:{port}/en/secondary/demo.html")  # still serving
+    finally:
+        preview.stop.set()
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_preview_follows_an_overlay(course_copy, tmp_path):
     root = course_copy("full")
     overlay = tmp_path / "local"
