@@ -176,6 +176,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             options={"paper": args.paper},
             overlays=args.overlay,
             workers=args.jobs,
+            waiting=lambda: err.print(f"Waiting for another e4j build into {target} to finish…"),
         )
     except CourseError as exc:
         if progress_bar:

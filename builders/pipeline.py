@@ -8,7 +8,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported when a build has work to do: an up-to-date build s
     from builders.workers import Renderer
 
 CACHE_DIR = ".e4j-cache"
+LOCK_FILE = "build.lock"
 PACKAGE_DIR = Path(__file__).parent
 
 
@@ -155,12 +156,12 @@ def _read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _unlink_links(*folders: Path) -> None:
-    """The cache folders are the build's own: a symbolic link found there is removed (not
-    followed: the build would write, and remove old entries, wherever it points)."""
-    for folder in folders:
-        if folder.is_symlink():
-            folder.unlink()
+def _unlink_links(*paths: Path) -> None:
+    """The cache folders and lock file are the build's own: a symbolic link found there is
+    removed (not followed: the build would write, and remove old entries, wherever it points)."""
+    for path in paths:
+        if path.is_symlink():
+            path.unlink()
 
 
 def kept_lessons(out: Path) -> Path | None:
@@ -194,6 +195,31 @@ def _write_json(path: Path, data: dict) -> None:
     write_file_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
+@contextmanager
+def _held(lock: Path, waiting: Callable[[], None] | None) -> Iterator[None]:
+    """This process's hold on an output folder, through its lock file: another build into the
+    same folder (a preview rebuilding while `make` runs, say) waits for it instead of swapping
+    format folders under it, or clearing its staging folders as leftovers. The hold goes with
+    the process, however it ends. `waiting` is called when another build holds the folder."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): builds into one folder must not overlap
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # lets the lock go
+
+
 def build(
     root: Path,
     out: Path,
@@ -204,15 +230,33 @@ def build(
     options: dict[str, str] | None = None,
     overlays: Sequence[Path] = (),
     workers: int | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad.
 
     `options` go to the builders that understand them (e.g. paper="letter" for PDFs);
-    `workers` is how many processes render (default: one per core, at least two).
+    `workers` is how many processes render (default: one per core, at least two); `waiting` is
+    called when another build into `out` must finish first.
     """
-    options = options or {}
     cache = out / CACHE_DIR
-    _unlink_links(cache, cache / "lessons")
+    _unlink_links(cache, cache / "lessons", cache / LOCK_FILE)
+    with _held(cache / LOCK_FILE, waiting):
+        return _build_held(root, out, formats, selection, force, progress, options or {},
+                           overlays, workers)
+
+
+def _build_held(
+    root: Path,
+    out: Path,
+    formats: Sequence[str],
+    selection: Selection,
+    force: bool,
+    progress: Progress | None,
+    options: dict[str, str],
+    overlays: Sequence[Path],
+    workers: int | None,
+) -> BuildReport:
+    cache = out / CACHE_DIR
 
     def stamped() -> tuple[str, str]:
         """The builders' code digest, and the fingerprint of the sources and the request."""

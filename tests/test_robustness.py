@@ -524,6 +524,51 @@ def test_sigterm_leaves_a_complete_exports_folder(course_copy, tmp_path):
         assert b"Traceback" not in errors
 
 
+def test_a_build_waits_for_another_build_into_the_same_folder(course_copy):
+    """A build holds its output folder: a second one (a preview rebuilding while `make` runs)
+    waits, says so, and then builds, instead of swapping format folders under the first."""
+    import fcntl
+    import threading
+
+    root = course_copy("full")
+    out = root / "exports"
+    build(root, out, ["gift"], workers=1)
+    waited, finished = threading.Event(), threading.Event()
+
+    def second_build() -> None:
+        build(root, out, ["gift", "html"], workers=1, waiting=waited.set)
+        finished.set()
+
+    with open(out / ".e4j-cache/build.lock", "rb") as first:
+        fcntl.flock(first, fcntl.LOCK_EX)
+        second = threading.Thread(target=second_build)
+        second.start()
+        assert waited.wait(20)
+        time.sleep(0.5)
+        assert not finished.is_set() and not (out / "html").exists()
+    second.join(60)
+    assert finished.is_set() and (out / "html/index.html").is_file()
+
+
+def test_two_builds_started_together_both_succeed(course_copy):
+    """Two e4j processes into one folder: each used to clear the other's staging folders as
+    leftovers, or replace a format folder while the other carried files over from it."""
+    root = course_copy("full")
+    command = [sys.executable, "-m", "builders", "--root", str(root), "build", "--format",
+               "html", "--format", "scorm12", "--format", "gift"]
+    for delay in (0.0, 0.3, 0.6):
+        shutil.rmtree(root / "exports", ignore_errors=True)
+        first = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE)
+        time.sleep(delay)
+        second = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True,
+                                timeout=120)
+        _, first_errors = first.communicate(timeout=120)
+        assert (first.returncode, second.returncode) == (0, 0), (first_errors, second.stderr)
+        assert {p.name for p in (root / "exports").iterdir()} == {
+            ".e4j-cache", "html", "scorm12", "gift", "index.html"}
+
+
 def test_builds_are_identical_run_to_run(course_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = course_copy("full")
