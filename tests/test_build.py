@@ -335,3 +335,35 @@ def test_an_output_folder_among_the_sources_is_refused(inside, course_copy, run_
         result = run_cli("--root", root, command, "--out", root / inside)
         assert result.code == 2 and "is inside the sources" in result.err, result.err
     assert sorted(root.rglob("*")) == before
+
+
+def test_images_named_with_accents_and_spaces_are_found_and_published(course_copy, run_cli):
+    """`images/carte-région.png` is written percent-encoded in the Markdown parser's output, and
+    a file copied from macOS has its accents decomposed: both used to be 'does not exist'."""
+    import unicodedata
+    import zipfile
+
+    root = course_copy("full")
+    images = root / "modules/demo/images"
+    decomposed = unicodedata.normalize("NFD", "carte-région.png")
+    shutil.copy(images / "levels.png", images / decomposed)
+    shutil.copy(images / "levels.png", images / "my map.png")
+    lesson = root / "modules/demo/secondary.en.md"
+    lesson.write_text(lesson.read_text("utf-8") + "\n![A regional map](images/carte-région.png)\n"
+                      "\n![The same map](images/my%20map.png)\n", "utf-8")
+    out = root / "exports"
+    result = run_cli("--root", root, "build", "--jobs", "1", "--out", out,
+                     "--format", "html", "--format", "scorm12", "--format", "pdf")
+    assert result.code == 0, result.err
+    page = (out / "html/en/secondary/demo.html").read_text("utf-8")
+    assert 'src="../../media/demo/images/carte-r%C3%A9gion.png"' in page
+    assert 'src="../../media/demo/images/my%20map.png"' in page
+    assert (out / "html/media/demo/images/carte-région.png").read_bytes() == (
+        images / "levels.png").read_bytes()
+    assert (out / "html/media/demo/images/my map.png").is_file()
+    package = zipfile.ZipFile(out / "scorm12/e4j-demo-secondary-en-scorm12.zip")
+    assert {"media/demo/images/carte-région.png", "media/demo/images/my map.png"} <= set(
+        package.namelist())
+    lesson.write_text(lesson.read_text("utf-8") + "\n![Missing](images/forêt.png)\n", "utf-8")
+    missing = run_cli("--root", root, "check")
+    assert "image 'images/forêt.png' does not exist in the module folder" in missing.err

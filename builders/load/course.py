@@ -12,6 +12,7 @@ from pathlib import Path
 
 from builders.collector import build_thresholds
 from builders.diagnostics import CourseError, Diagnostic, Diagnostics, SourceLoc, did_you_mean
+from builders.image_paths import composed
 from builders.load.config import LOCAL_KEY, LocalConfig, read_config
 from builders.load.fields import PARAGRAPH_ID, FieldReader, as_map, read_mapping
 from builders.load.image_files import image_problem
@@ -340,7 +341,7 @@ def _read_assets(reader: _Reader, module: str) -> list[Asset]:
     found: dict[str, bytes] = {}
     for layer_folder in reader.tree.folders(f"modules/{module}"):
         for path in _asset_paths(reader, layer_folder):
-            found[path.relative_to(layer_folder).as_posix()] = path.read_bytes()
+            found[composed(path.relative_to(layer_folder).as_posix())] = path.read_bytes()
     return [Asset(rel, data, digest_bytes(data)) for rel, data in sorted(found.items())]
 
 

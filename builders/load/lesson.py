@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -10,6 +9,7 @@ from itertools import pairwise
 from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
+from builders.image_paths import image_path
 from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS, MAX_PIXELS
@@ -431,12 +431,12 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
             loc,
             "describe the image between the brackets: ![what it shows](images/file.png)",
         )
-    normal = posixpath.normpath(src) if src else ""
+    normal = image_path(src)
     if (
         not src
         or "://" in src
         or src.startswith(("/", "\\"))
-        or normal.startswith("..")
+        or normal.startswith(("..", "/"))
         or ":" in src.split("/", 1)[0]
     ):
         ctx.diags.error(
@@ -448,14 +448,14 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
         return None
     if normal not in ctx.asset_paths:
         ctx.diags.error(
-            "lesson.image-missing", f"image '{src}' does not exist in the module folder", loc
+            "lesson.image-missing", f"image '{normal}' does not exist in the module folder", loc
         )
         return None
     problem = dict(ctx.image_problems).get(normal)
     if problem:
         ctx.diags.error(
             "lesson.image-unreadable",
-            f"image '{src}' cannot be shown: {problem}",
+            f"image '{normal}' cannot be shown: {problem}",
             loc,
             f"save it again as {KINDS}, with the file ending that matches its kind, at most "
             f"{MAX_PIXELS // 1_000_000} million pixels (an SVG: no scripts, links out, entities)",

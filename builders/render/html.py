@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from builders.headings import heading_id, slugify
+from builders.image_paths import image_path, image_url
 from builders.load.markdown import markdown_parser, parsed
 from builders.locales import UI
 from builders.model import CONTAINERS, Course, Lesson
@@ -73,8 +74,8 @@ class PageState:
         """Where an image is, seen from the page (or an embedded file name when self-contained)."""
         self.images[path] = None
         if self.self_contained:
-            return f"{self.media_prefix}/{embedded_name(path)}"
-        return f"{self.media_prefix}/{self.module_id}/{path}"
+            return f"{self.media_prefix}/{image_url(embedded_name(path))}"
+        return f"{self.media_prefix}/{self.module_id}/{image_url(path)}"
 
     def unique_id(self, base: str) -> str:
         candidate, n = base, 2
@@ -163,11 +164,11 @@ class HtmlFragments:
 
     def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict) -> str:
         token = tokens[idx]
-        src = self.state.image_src(str(token.attrs.get("src", "")))
+        path = image_path(str(token.attrs.get("src", "")))
+        src = self.state.image_src(path)
         alt = self.renderer.renderInlineAsText(token.children or [], options, env)
         if self.state.self_contained:
-            path = escape(str(token.attrs.get("src", "")))
-            return f'<img src="{escape(src)}" alt="{escape(alt)}" data-src="{path}">'
+            return f'<img src="{escape(src)}" alt="{escape(alt)}" data-src="{escape(path)}">'
         return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
 
     def _heading_open(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from builders.image_paths import image_path
 from builders.load.markdown import parsed
 from builders.locales import UI
 from builders.model import Course, Lesson
@@ -174,7 +175,7 @@ class TypstFragments:
                 else:
                     out.append(typ_text(fact, self.lang))
             elif kind == "image":
-                path = str(child.attrs.get("src", ""))
+                path = image_path(str(child.attrs.get("src", "")))
                 name = embedded_name(path)
                 self.images[name] = path
                 alt = "".join(c.content for c in child.children or [])
