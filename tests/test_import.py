@@ -111,6 +111,21 @@ def test_import_keeps_what_matters(course_copy):
     assert q["demo-q1"]["outcome"] == "demo-1" and q["demo-q7"]["paragraphs"] == ["30", "16(a)"]
 
 
+def test_images_named_with_spaces_and_accents_come_back_as_they_were_written(course_copy):
+    """The bank names an image as the module does (`images/ma carte.png`); written back into
+    Markdown unencoded, a space ended the image's target and the image became text."""
+    root = course_copy("full")
+    images = root / "modules/demo/images"
+    shutil.copy(images / "levels.png", images / "ma carte é.png")
+    quiz = root / QUIZ
+    quiz.write_text(quiz.read_text("utf-8").replace(
+        "(images/levels.png)", "(images/ma%20carte%20%C3%A9.png)"), "utf-8")
+    course, _ = load_course(root)
+    xml = get_builder("moodle_xml").build(course)["fr/e4j-demo-secondary-fr.xml"]
+    imported = read_moodle_xml(xml, "x.xml", "fr")[0].questions["demo-q5"]["prompt"]["fr"]
+    assert imported.endswith("](images/ma%20carte%20%C3%A9.png)")
+
+
 def test_cli_writes_quiz_files_and_refuses_to_overwrite(course_copy, run_cli, tmp_path):
     root = course_copy("full")
     course, _ = load_course(root)

@@ -7,6 +7,8 @@ import re
 
 from lxml import etree, html
 
+from builders.image_paths import image_url
+
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 BLOCKS = ("p", "div", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table")
 
@@ -40,7 +42,7 @@ def _element(node: etree._Element) -> str:
         )
     if tag == "img":
         path = node.get("data-src") or (node.get("src") or "").rsplit("/", 1)[-1]
-        return f"![{_escape(node.get('alt') or '')}]({path})"
+        return f"![{_escape(node.get('alt') or '')}]({image_url(path)})"  # a space ends a target
     if tag in ("strong", "b"):  # nested inside another strong: the other delimiter
         mark = "__" if any(a.tag in ("strong", "b") for a in node.iterancestors()) else "**"
         return f"{mark}{_inline(node)}{mark}"
