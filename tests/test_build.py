@@ -367,3 +367,6 @@ def test_images_named_with_accents_and_spaces_are_found_and_published(course_cop
     lesson.write_text(lesson.read_text("utf-8") + "\n![Missing](images/forêt.png)\n", "utf-8")
     missing = run_cli("--root", root, "check")
     assert "image 'images/forêt.png' does not exist in the module folder" in missing.err
+    lesson.write_text(lesson.read_text("utf-8").replace("images/forêt.png", "images/My%20map.PNG"),
+                      "utf-8")
+    assert "did you mean 'images/my map.png'?" in run_cli("--root", root, "check").err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -422,6 +423,16 @@ class _BodyScan:
             self.images.append(path)
 
 
+def _closest_file(path: str, files: frozenset[str]) -> str:
+    """A hint naming the module file `path` most likely meant: the same name in other capitals
+    (a folder copied from Windows or macOS, which ignore them), else a close one."""
+    close = [f for f in sorted(files) if f.casefold() == path.casefold()]
+    close = close or difflib.get_close_matches(path, sorted(files), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'? File names must match exactly, capitals too"
+    return "put the image in the module folder (images/ is usual), or correct its name"
+
+
 def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str | None:
     """The image's path inside the module folder, or None (with a diagnostic) if it is unusable."""
     if not alt.strip():
@@ -448,7 +459,8 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
         return None
     if normal not in ctx.asset_paths:
         ctx.diags.error(
-            "lesson.image-missing", f"image '{normal}' does not exist in the module folder", loc
+            "lesson.image-missing", f"image '{normal}' does not exist in the module folder", loc,
+            _closest_file(normal, ctx.asset_paths),
         )
         return None
     problem = dict(ctx.image_problems).get(normal)
