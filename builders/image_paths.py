@@ -3,15 +3,18 @@
 markdown-it gives an image's target percent-encoded (`images/carte-r%C3%A9gion.png`,
 `my%20map.png`), and a file system gives a file's name in Unicode, in whichever normal form the
 system that made it wrote (macOS writes `é` as `e` and an accent). A reference and a file are
-compared decoded and composed (NFC); a page's `src` is encoded again, as markdown-it encodes.
+compared decoded and composed (NFC); a page's `src` is encoded again.
 """
 
 from __future__ import annotations
 
 import posixpath
 import unicodedata
+from urllib.parse import quote, unquote
 
-from mdurl import decode, encode
+# What a page's src keeps as it is, besides letters, digits and _.-~: markdown-it's set, less
+# `?` and `#` (in a file name they are not a query or a fragment) and `%` (always encoded here).
+URL_SAFE = ";/:@&=+$,!*'()"
 
 
 def composed(name: str) -> str:
@@ -22,9 +25,26 @@ def composed(name: str) -> str:
 def image_path(src: str) -> str:
     """The module file an image target names: decoded, composed, normalised (`./` and `a/../`
     removed); "" for an empty target."""
-    return posixpath.normpath(composed(decode(src))) if src else ""
+    return posixpath.normpath(composed(unquote(src))) if src else ""
 
 
 def image_url(path: str) -> str:
-    """A module-relative file path as a URL path: encoded as markdown-it encodes a target."""
-    return encode(path)
+    """A module-relative file path as a URL path."""
+    return quote(path, safe=URL_SAFE)
+
+
+CONTROL_SHOWN = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
+
+
+def shown(path: str) -> str:
+    """A file name for a one-line message: control characters as \\x0a."""
+    return path.translate(CONTROL_SHOWN)
+
+
+def unpublishable(path: str) -> str | None:
+    """Why a module file of this name cannot go into packages and pages, if it cannot."""
+    if "\\" in path:
+        return "a backslash, which packages and web servers read as a folder separator"
+    if any(unicodedata.category(char) == "Cc" for char in path):
+        return "a control character (a line break, a tab…)"
+    return None

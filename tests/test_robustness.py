@@ -660,6 +660,36 @@ def test_file_names_that_are_not_utf8_are_no_internal_error(course_copy, run_cli
     assert refused.code == 1 and "has no module.yaml" in refused.err, refused.err
 
 
+@pytest.mark.parametrize(("name", "target", "outcome"), [
+    ("a#b?.png", "a%23b%3F.png", 'src="../../media/demo/images/a%23b%3F.png"'),
+    ("100%.png", "100%25.png", 'src="../../media/demo/images/100%25.png"'),
+    ("a\\b.png", "a%5Cb.png", "error[lesson.image-path]: image 'images/a\\b.png' has in its "
+     "name a backslash"),
+    ("a\nb.png", "a%0Ab.png", "error[lesson.image-path]: image 'images/a\\x0ab.png' has in its "
+     "name a control character"),
+])
+def test_images_with_odd_but_legal_file_names_are_published_or_refused(name, target, outcome,
+                                                                      course_copy, run_cli):
+    """Linux allows any name but '/': a name with # or ? is published with its URL encoded; a
+    backslash or a line break, which a zip or a web server cannot keep, is a located error (a
+    backslash stopped the build: no package may hold such an entry)."""
+    root = course_copy("full")
+    images = root / "modules/demo/images"
+    shutil.copy(images / "levels.png", images / name)
+    lesson = root / LESSON
+    lesson.write_text(lesson.read_text("utf-8") + f"\n![An odd name](images/{target})\n",
+                      "utf-8")
+    out = root / "exports"
+    result = run_cli("--root", root, "build", "--jobs", "1", "--out", out, "--format", "html",
+                     "--format", "scorm12", "--format", "moodle_xml", "--format", "pdf")
+    _clean_outcome(result)
+    if outcome.startswith("src="):
+        assert result.code == 0, result.err
+        assert outcome in (out / "html/en/secondary/demo.html").read_text("utf-8")
+    else:
+        assert result.code == 1 and outcome in result.err, result.err
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""

@@ -10,7 +10,7 @@ from itertools import pairwise
 from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
-from builders.image_paths import image_path
+from builders.image_paths import image_path, shown, unpublishable
 from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS, MAX_PIXELS
@@ -456,6 +456,10 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
             loc,
             "put the image in the module's images/ folder and write images/name.png",
         )
+        return None
+    if (reason := unpublishable(normal)) is not None:
+        ctx.diags.error("lesson.image-path", f"image '{shown(normal)}' has in its name {reason}",
+                        loc, "rename the file without it")
         return None
     if normal not in ctx.asset_paths:
         ctx.diags.error(
