@@ -690,6 +690,33 @@ def test_images_with_odd_but_legal_file_names_are_published_or_refused(name, tar
         assert result.code == 1 and outcome in result.err, result.err
 
 
+def test_a_very_large_file_in_a_module_folder_is_not_read(course_copy, run_cli, monkeypatch):
+    """A video left in a module folder (600 MB here, a sparse file) was read by every build, and
+    held by each of its processes; an image over 50 MB is refused where a lesson uses it."""
+    root = course_copy("full")
+    folder = root / "modules/demo"
+    with open(folder / "lecture-video.mp4", "wb") as video:
+        video.truncate(600_000_000)
+    with open(folder / "images/huge.png", "wb") as image:
+        image.truncate(60_000_000)
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert run_cli("--root", root, "check").code == 0
+    lesson = root / LESSON
+    lesson.write_text(lesson.read_text("utf-8") + "\n![A huge image](images/huge.png)\n", "utf-8")
+    refused = run_cli("--root", root, "check")
+    assert refused.code == 1
+    assert ("error[lesson.image-unreadable]: image 'images/huge.png' cannot be shown: it is 60 MB, "
+            "more than the 50 MB a module file may hold") in refused.err
+    assert "levels.png" in read and not {"lecture-video.mp4", "huge.png"} & set(read)
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""

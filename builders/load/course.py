@@ -335,14 +335,29 @@ def _read_terms(
     return terms
 
 
-def _read_assets(reader: _Reader, module: str) -> list[Asset]:
-    """The module folder's files other than lessons and module.yaml; an overlay's file replaces
-    the course's file of the same path."""
-    found: dict[str, bytes] = {}
+# A module file larger than this is not read: every process of a build would hold it (a video
+# left in the folder, say); an image that large is no image for a lesson page either.
+MAX_MODULE_FILE = 50_000_000
+
+
+def _read_assets(reader: _Reader, module: str) -> tuple[list[Asset], dict[str, str]]:
+    """The module folder's files other than lessons and module.yaml, and why those too large
+    to read are left out (by path); an overlay's file replaces the course's of the same path."""
+    found: dict[str, bytes | int] = {}  # the bytes, or the size of a file too large to read
     for layer_folder in reader.tree.folders(f"modules/{module}"):
         for path in _asset_paths(reader, layer_folder):
-            found[composed(path.relative_to(layer_folder).as_posix())] = path.read_bytes()
-    return [Asset(rel, data, digest_bytes(data)) for rel, data in sorted(found.items())]
+            size = path.stat().st_size
+            rel = composed(path.relative_to(layer_folder).as_posix())
+            found[rel] = size if size > MAX_MODULE_FILE else path.read_bytes()
+    assets, too_large = [], {}
+    for rel, data in sorted(found.items()):
+        if isinstance(data, int):
+            too_large[rel] = (f"it is {data / 1_000_000:,.0f} MB, more than the "
+                              f"{MAX_MODULE_FILE // 1_000_000} MB a module file may hold")
+            assets.append(Asset(rel, b"", digest_bytes(too_large[rel].encode())))
+        else:
+            assets.append(Asset(rel, data, digest_bytes(data)))
+    return assets, too_large
 
 
 def _asset_paths(reader: _Reader, folder: Path) -> list[Path]:
@@ -429,7 +444,7 @@ def _read_module(
             diags.error(
                 "cite.unknown-paragraph", f"§{pid} is not a paragraph of the source paper", loc
             )
-    assets = _read_assets(reader, name)
+    assets, too_large = _read_assets(reader, name)
     ctx = LessonContext(
         frozenset(sources.by_id),
         frozenset(glossary.by_id),
@@ -437,7 +452,8 @@ def _read_module(
         diags,
         languages,
         image_problems=tuple(
-            (a.path, problem) for a in assets if (problem := image_problem(a.path, a.data))
+            (a.path, problem) for a in assets
+            if (problem := too_large.get(a.path) or image_problem(a.path, a.data))
         ),
     )
     lessons: list[Callable[[], Lesson | None]] = []
