@@ -7,6 +7,7 @@ import io
 import struct
 import zipfile
 import zlib
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -266,3 +267,18 @@ def test_a_logo_with_too_many_pixels_is_refused(course_copy, run_cli):
     (root / "e4j.toml").write_text(BRANDING + 'logo = "branding/logo.png"\n', encoding="utf-8")
     result = run_cli("--root", root, "check")
     assert result.code == 1 and "10,000 × 10,000 pixels" in result.err, result.err
+
+
+def test_a_logo_too_heavy_is_refused_before_it_is_read(course_copy, run_cli, monkeypatch):
+    """Its size is known before its bytes: a 'logo' of 3 GB was read whole to be refused."""
+    root = course_copy("full")
+    (root / "branding").mkdir()
+    with open(root / "branding/logo.png", "wb") as logo:
+        logo.truncate(3_000_000_000)  # sparse: no disk used
+    (root / "e4j.toml").write_text(BRANDING + 'logo = "branding/logo.png"\n', encoding="utf-8")
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda path: real(path) if path.name != "logo.png" else pytest.fail())
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "logo 'branding/logo.png' weighs 3000000 kB" in result.err

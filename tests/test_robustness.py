@@ -717,6 +717,30 @@ def test_a_very_large_file_in_a_module_folder_is_not_read(course_copy, run_cli, 
     assert "levels.png" in read and not {"lecture-video.mp4", "huge.png"} & set(read)
 
 
+@pytest.mark.parametrize(("name", "error"), [
+    (LESSON, f"{LESSON}:1:1: error[source.too-large]: the file is 25 MB; e4j reads source files "
+     "of up to 20 MB"),
+    (QUIZ, f"{QUIZ}:1:1: error[source.too-large]: the file is 25 MB"),
+    ("e4j.toml", "e4j.toml:1:1: error[source.too-large]: the file is 25 MB"),
+])
+def test_a_source_file_too_large_to_read_is_refused_unread(name, error, course_copy, run_cli,
+                                                          monkeypatch):
+    """A 10 MB lesson takes 0.6 GB to check and build, and a larger one more: past 20 MB a
+    source is refused before it is read (a sparse file of 25 MB here)."""
+    root = course_copy("full")
+    with open(root / name, "wb") as source:
+        source.truncate(25_000_000)
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        assert path != root / name, "read"
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run_cli("--root", root, "check")
+    assert result.code == 1 and error in result.err, result.err
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""

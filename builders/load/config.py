@@ -15,6 +15,7 @@ from typing import Any
 
 from builders.diagnostics import Diagnostics, SourceLoc
 from builders.load.image_files import image_problem
+from builders.load.layers import refused_as_too_large
 from builders.model import Branding, HelpContact, Localized, Profile
 from builders.source_files import through_link
 
@@ -49,7 +50,7 @@ def _line_of(text: str, key: str, start: int = 1) -> int:
 
 def read_config(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> LocalConfig:
     path = root / CONFIG
-    if not path.is_file():
+    if not path.is_file() or refused_as_too_large(path, CONFIG, diags):
         return LocalConfig()
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
@@ -187,15 +188,16 @@ def _logo(given: str, root: Path, diags: Diagnostics, line: int) -> tuple[str, b
                     "check the path, relative to the folder of e4j.toml")
         return "", b""
     kind = LOGO_KINDS.get(path.suffix.lower())
+    size = path.stat().st_size  # known before reading: the file could be anything
+    if size > LOGO_LIMIT:
+        diags.error("config.logo", f"logo '{given}' weighs {size // 1000} kB; every page "
+                    f"carries it, so keep it under {LOGO_LIMIT // 1000} kB", loc,
+                    "export it smaller (about 300 pixels wide is plenty)")
+        return "", b""
     data = path.read_bytes()
     if kind is None or not data.startswith(kind[0]):
         diags.error("config.logo", f"logo '{given}' is not a PNG or JPEG image", loc,
                     "export the logo as PNG (or JPEG)")
-        return "", b""
-    if len(data) > LOGO_LIMIT:
-        diags.error("config.logo", f"logo '{given}' weighs {len(data) // 1000} kB; every page "
-                    f"carries it, so keep it under {LOGO_LIMIT // 1000} kB", loc,
-                    "export it smaller (about 300 pixels wide is plenty)")
         return "", b""
     if problem := image_problem(given, data):
         diags.error("config.logo", f"logo '{given}' cannot be used: {problem}", loc,

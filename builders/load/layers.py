@@ -156,12 +156,33 @@ def _merge_by_id(base: YSeq, patch: YSeq, diags: Diagnostics) -> YSeq:
     return located_seq(items, base.loc)
 
 
+# Sources larger than this are refused unread: a 10 MB lesson takes about 0.6 GB to check and
+# build, and the reading of a file grows with its size.
+MAX_SOURCE_BYTES = 20_000_000
+
+
+def refused_as_too_large(path: Path, shown: str, diags: Diagnostics) -> bool:
+    """Whether the source file at `path` is too large to read (an error is recorded then)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # reading it says what is wrong
+    if size <= MAX_SOURCE_BYTES:
+        return False
+    diags.error("source.too-large", f"the file is {size / 1_000_000:,.0f} MB; e4j reads source "
+                f"files of up to {MAX_SOURCE_BYTES // 1_000_000} MB", SourceLoc(shown),
+                "split it: a lesson that long is several lessons")
+    return True
+
+
 def read_text(layer: Layer, diags: Diagnostics) -> tuple[str, str] | None:
     """The file's text (UTF-8, LF line ends, no byte-order mark) and a digest of its bytes;
     problems are recorded."""
     if layer.path.is_symlink():
         diags.error("source.symlink", "symbolic links are not read", SourceLoc(layer.shown),
                     "copy the file")
+        return None
+    if refused_as_too_large(layer.path, layer.shown, diags):
         return None
     try:
         data = layer.path.read_bytes()
