@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from builders.build_key import keyed_digest
 from builders.interrupts import stop_if_requested
-from builders.source_files import source_paths
+from builders.source_files import MAX_MODULE_FILE, source_paths
 from builders.write import (
     UnsafePath,
     check_relative,
@@ -140,7 +140,9 @@ def sources_stamp(
         repr(sorted(selection.modules)),
     ]
     for path in source_paths(root, overlays):  # names as bytes: any a file system holds
-        if path.is_file():
+        if path.is_file() and (size := path.stat().st_size) > MAX_MODULE_FILE:
+            parts += [os.fsencode(path), b"size %d" % size]  # never read: see MAX_MODULE_FILE
+        elif path.is_file():
             parts += [os.fsencode(path), path.read_bytes()]
         elif path.is_symlink():
             parts += [os.fsencode(path), b"link"]

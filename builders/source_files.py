@@ -10,6 +10,10 @@ from pathlib import Path, PurePath, PurePosixPath
 
 SOURCE_FOLDERS = ("modules", "quizzes", "branding", "locales")
 TOP_LEVEL_SOURCES = ("e4j.toml", "order.yaml")  # order.yaml: an overlay's module order
+# A module file larger than this is not read: every process of a build would hold it (a video
+# left in the folder, say); an image that large is no image for a lesson page either. No other
+# source is read past 20 MB either: only the size of so large a file counts.
+MAX_MODULE_FILE = 50_000_000
 
 
 def source_paths(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:

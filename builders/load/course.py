@@ -45,6 +45,7 @@ from builders.model import (
     Quiz,
     SourceIndex,
 )
+from builders.source_files import MAX_MODULE_FILE
 from builders.validate import validate_course
 
 MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -333,11 +334,6 @@ def _read_terms(
             GlossaryTerm(ident, term.localized("term"), definition, tuple(pid for pid, _ in refs))
         )
     return terms
-
-
-# A module file larger than this is not read: every process of a build would hold it (a video
-# left in the folder, say); an image that large is no image for a lesson page either.
-MAX_MODULE_FILE = 50_000_000
 
 
 def _read_assets(reader: _Reader, module: str) -> tuple[list[Asset], dict[str, str]]:
