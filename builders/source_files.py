@@ -18,12 +18,19 @@ MAX_MODULE_FILE = 50_000_000
 
 def source_paths(root: Path, overlays: Sequence[Path] = ()) -> list[Path]:
     """Where the sources of a build may be (course, then overlays): the top-level files, whether
-    or not they exist, and everything below the source folders (links listed, not entered)."""
+    or not they exist, and everything below the source folders (links listed, not entered)
+    but what the loader never reads: hidden files and folders (.git, .ipynb_checkpoints, an
+    editor's swap files, which would make the preview rebuild as one types)."""
     paths: list[Path] = []
     for tree in (root, *overlays):
         paths += [tree / name for name in TOP_LEVEL_SOURCES]
         for folder in SOURCE_FOLDERS:
-            paths += sorted((tree / folder).rglob("*"))
+            found: list[Path] = []
+            for dirpath, dirnames, filenames in os.walk(tree / folder):  # links not entered
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                found += [Path(dirpath, name) for name in [*dirnames, *filenames]
+                          if not name.startswith(".")]
+            paths += sorted(found)
     return paths
 
 

@@ -745,6 +745,27 @@ def test_a_source_file_too_large_to_read_is_refused_unread(name, error, course_c
     assert result.code == 1 and error in result.err, result.err
 
 
+def test_hidden_files_and_folders_are_neither_read_nor_watched(course_copy, run_cli,
+                                                               monkeypatch):
+    """A module folder that holds .git or .ipynb_checkpoints had every file in them read as a
+    module file; an editor's swap file made a build that had nothing to do build again."""
+    root = course_copy("full")
+    module = root / "modules/demo"
+    for hidden in (".git/objects/ab/cdef", ".ipynb_checkpoints/secondary.en-checkpoint.md"):
+        (module / hidden).parent.mkdir(parents=True)
+        (module / hidden).write_text("hidden", "utf-8")
+    assert run_cli("--root", root, "build", "--jobs", "1", "--format", "gift").code == 0
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(str(path)) or real(path))
+    (module / ".secondary.en.md.swp").write_text("typing…", "utf-8")
+    (module / ".git/objects/ab/cdef").write_text("changed", "utf-8")
+    assert "Up to date" in run_cli("--root", root, "build", "--format", "gift").out
+    assert run_cli("--root", root, "build", "--jobs", "1", "--force", "--format", "gift").code == 0
+    hidden = [path for path in read if path.startswith(str(module)) and "/." in path]
+    assert read and not hidden, hidden
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""

@@ -362,7 +362,7 @@ def _asset_paths(reader: _Reader, folder: Path) -> list[Path]:
 
     paths = []
     for dirpath, dirnames, filenames in os.walk(folder):  # linked folders: see linked_folders
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # .git and the like
         base = Path(dirpath)
         for name in sorted(filenames):
             path = base / name
