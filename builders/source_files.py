@@ -43,7 +43,7 @@ def linked_folders(tree: Path) -> list[Path]:
             found.append(top)
             continue
         for dirpath, dirnames, _ in os.walk(top):  # does not enter linked folders
-            dirnames.sort()
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # never read
             found += [Path(dirpath, d) for d in dirnames if Path(dirpath, d).is_symlink()]
     return found
 

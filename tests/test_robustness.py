@@ -748,12 +748,14 @@ def test_a_source_file_too_large_to_read_is_refused_unread(name, error, course_c
 def test_hidden_files_and_folders_are_neither_read_nor_watched(course_copy, run_cli,
                                                                monkeypatch):
     """A module folder that holds .git or .ipynb_checkpoints had every file in them read as a
-    module file; an editor's swap file made a build that had nothing to do build again."""
+    module file (a hidden link among them stopped the build); an editor's swap file made a
+    build that had nothing to do build again."""
     root = course_copy("full")
     module = root / "modules/demo"
     for hidden in (".git/objects/ab/cdef", ".ipynb_checkpoints/secondary.en-checkpoint.md"):
         (module / hidden).parent.mkdir(parents=True)
         (module / hidden).write_text("hidden", "utf-8")
+    (module / ".cache").symlink_to(root.parent)  # a hidden link is not followed: no error either
     assert run_cli("--root", root, "build", "--jobs", "1", "--format", "gift").code == 0
     read: list[str] = []
     real = Path.read_bytes
