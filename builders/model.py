@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from builders.diagnostics import SourceLoc
+
+# Module and glossary term ids: lowercase slugs. A module id names folders and files (a PDF's name
+# adds some 40 characters to it), and most file systems take names of up to 255 bytes.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG_RULE = "lowercase letters, digits and hyphens, at most 64"
 
 AUDIENCES: dict[str, str] = {
     "primary": "ages 8–11",

@@ -3,7 +3,6 @@ empty, so `e4j check` lists exactly what is left to write, line by line."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -12,7 +11,7 @@ from builders.diagnostics import CourseError, Diagnostics, SourceLoc
 from builders.load.fields import read_mapping
 from builders.load.layers import Layer, read_text
 from builders.load.yaml import YMap, YSeq
-from builders.model import AUDIENCES
+from builders.model import AUDIENCES, SLUG, SLUG_RULE
 from builders.source_files import link_refusal
 from builders.write import write_file_atomic
 
@@ -40,7 +39,6 @@ SECTIONS = {
     ],
 }
 SECTIONS["consular-staff"] = SECTIONS["labour-inspectors"]
-MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class ScaffoldError(ValueError):
@@ -84,8 +82,8 @@ def _write_new(path: Path, text: str, created: list[Path]) -> None:
 def _check_names(ident: str, audiences: list[str]) -> None:
     """Both name files: a module id is a slug and an audience one we know (nothing else may
     lead a new file out of the course's folders)."""
-    if not MODULE_ID.match(ident):
-        raise ScaffoldError(f"'{ident}' is not a module id: use lowercase letters, digits, hyphens")
+    if not SLUG.match(ident):
+        raise ScaffoldError(f"'{ident}' is not a module id: use {SLUG_RULE}")
     for audience in audiences:
         if audience not in AUDIENCES:
             raise ScaffoldError(f"unknown audience '{audience}'")

@@ -768,6 +768,24 @@ def test_hidden_files_and_folders_are_neither_read_nor_watched(course_copy, run_
     assert read and not hidden, hidden
 
 
+def test_a_module_id_long_enough_to_break_file_names_is_refused(course_copy, run_cli):
+    """A module id names packages and PDFs (e4j-<id>-<audience>-<lang>-facilitator-guide.pdf):
+    past some 220 characters a build stopped on a name the file system refuses."""
+    root = course_copy("full")
+    ident = "x" * 65
+    (root / "modules/demo").rename(root / "modules" / ident)
+    (root / "quizzes/demo").rename(root / "quizzes" / ident)
+    meta = root / "modules" / ident / "module.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("id: demo", f"id: {ident}"), "utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert (f"modules/{ident}:1:1: error[module.id]: module folder '{ident}' must be a lowercase "
+            "slug") in result.err
+    assert "at most 64" in result.err
+    assert "at most 64" in run_cli("--root", root, "new", "module", ident, "--audience",
+                                   "secondary").err
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""

@@ -34,6 +34,8 @@ from builders.load.yaml import YMap
 from builders.locales import use_course_strings
 from builders.model import (
     AUDIENCES,
+    SLUG,
+    SLUG_RULE,
     Asset,
     Course,
     Glossary,
@@ -48,7 +50,6 @@ from builders.model import (
 from builders.source_files import MAX_MODULE_FILE
 from builders.validate import validate_course
 
-MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 LESSON_NAME = re.compile(r"^(?P<audience>[a-z-]+)\.(?P<lang>[a-zA-Z-]+)\.md$")
 DEFAULT_LICENCE = "CC-BY-4.0"
@@ -304,12 +305,12 @@ def _read_terms(
         term = FieldReader(entry, reader.diags, "a glossary term", languages)
         term.check_keys(("id", "term", "definition"), ("paragraphs",))
         ident = term.text("id")
-        if not MODULE_ID.match(ident):
+        if not SLUG.match(ident):
             reader.diags.error(
                 "glossary.id",
                 f"term id '{ident}' must be a lowercase slug",
                 term.loc("id"),
-                "use lowercase letters, digits and hyphens",
+                f"use {SLUG_RULE}",
             )
         if ident in seen:
             reader.diags.error(
@@ -420,10 +421,10 @@ def _read_module(
             fields.loc("id"),
             f"write id: {name}",
         )
-    if not MODULE_ID.match(name):
+    if not SLUG.match(name):
         diags.error(
             "module.id", f"module folder '{name}' must be a lowercase slug",
-            SourceLoc(reader.tree.shown(rel))
+            SourceLoc(reader.tree.shown(rel)), f"rename it with {SLUG_RULE}"
         )
     audiences = fields.text_list("audiences")
     for index, audience in enumerate(audiences):
