@@ -32,8 +32,8 @@ QUIZ_KEYS = (
 )
 
 COMMON_KEYS = (
-    Key("id", "letters, digits, - and _", "stable and unique in the whole course; results, "
-        "imports and overlays find the question by it"),
+    Key("id", "letters, digits, - and _ (at most 100)", "stable and unique in the whole course; "
+        "results, imports and overlays find the question by it"),
     Key("type", "one of " + ", ".join(QUESTION_TYPES), "the question type (below)"),
     Key("points", "number above 0", "the question's weight in the score"),
     Key("outcome", "outcome id", "the learning outcome of the lesson that the question assesses"),

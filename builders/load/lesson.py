@@ -17,9 +17,8 @@ from builders.load.image_files import KINDS, MAX_PIXELS
 from builders.load.markdown import body_line, markdown_parser
 from builders.load.packed_tokens import PackedTokens
 from builders.load.yaml import load_yaml
-from builders.model import CONTAINERS, Landmarks, Lesson, Outcome, PlanStep
+from builders.model import CONTAINERS, SLUG, SLUG_RULE, Landmarks, Lesson, Outcome, PlanStep
 
-OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LINK_SCHEME = re.compile(r"\]\(\s*(?:<\s*)?([A-Za-z][A-Za-z0-9+.-]*):")  # one way to match spaces
 AUTOLINK_SCHEME = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^ >]*>")
 # Deepest nesting of quotes and of inline marks (emphasis, links) a lesson may use: the print
@@ -157,10 +156,10 @@ def _read_outcomes(fields: FieldReader, path: str) -> tuple[Outcome, ...]:
         ident, text = reader.text("id"), reader.text("text")
         if not ident or not text:
             continue
-        if not OUTCOME_ID.match(ident):
+        if not SLUG.match(ident):  # an objective's id in SCORM, too
             fields.diags.error(
                 "lesson.outcome-id",
-                f"outcome id '{ident}' must be lowercase letters, digits and hyphens",
+                f"outcome id '{ident}' must be {SLUG_RULE}",
                 reader.loc("id"),
             )
         if ident in seen:

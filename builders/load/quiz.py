@@ -33,7 +33,9 @@ MOODLE_MAX_SHARES = 10  # Moodle's grade options go down to 1/10 of the mark
 # Every premise of a matching question lists every match (as Moodle's does): n pairs put n²
 # choices on the page; 1,000 pairs made a 33 MB page and a 47-second build.
 MAX_PAIRS = 50
-QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+# A question id is its idnumber in Moodle's question bank (at most 100 characters there) and its
+# interaction id in SCORM.
+QUESTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 BY_TYPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     kind: (names(keys, required=True), names(keys, required=False))
     for kind, keys in TYPE_KEYS.items()
@@ -112,7 +114,8 @@ def _read_question(item: Any, loc: SourceLoc, ctx: LessonContext) -> Question | 
     if ident and not QUESTION_ID.match(ident):
         ctx.diags.error(
             "quiz.question-id",
-            f"question id '{ident}' must start with a letter and use letters, digits, - or _",
+            f"question id '{ident}' must start with a letter and use letters, digits, - or _, "
+            "at most 100 of them",
             fields.loc("id"),
         )
     paragraphs = fields.paragraph_ids("paragraphs")
