@@ -786,6 +786,37 @@ def test_a_module_id_long_enough_to_break_file_names_is_refused(course_copy, run
                                    "secondary").err
 
 
+FILE_NAME = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"),
+    min_size=1, max_size=40,
+).filter(lambda name: name not in (".", "..") and len(name.encode()) < 200)
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=25)
+@given(name=FILE_NAME)
+def test_any_image_file_name_is_published_or_gets_a_located_diagnostic(name, run_cli,
+                                                                       tmp_path_factory):
+    """Whatever a file system lets an image be called, a lesson that shows it (its name
+    percent-encoded, as Markdown needs) builds in every format that publishes images, or gets
+    a located error; never an internal one."""
+    from urllib.parse import quote
+
+    root = tmp_path_factory.mktemp("names") / "c"
+    shutil.copytree(COURSES / "full", root)
+    images = root / "modules/demo/images"
+    shutil.copy(images / "levels.png", images / f"{name}.png")
+    lesson = root / LESSON
+    lesson.write_text(lesson.read_text("utf-8") + f"\n![A named image](images/{quote(name)}.png)\n",
+                      "utf-8")
+    out = root / "exports"
+    result = run_cli("--root", root, "build", "--jobs", "1", "--out", out, "--format", "html",
+                     "--format", "scorm12", "--format", "moodle_xml", "--format", "pdf")
+    _located_outcome(result, root)
+    if result.code == 0:
+        assert "images/" in (out / "html/en/secondary/demo.html").read_text("utf-8")
+
+
 def test_a_named_pipe_in_a_module_folder_is_reported_not_read(course_copy):
     """Every file of a module folder was read as a possible image: a named pipe (which a course
     unpacked from an archive can hold) made the build wait for ever."""
