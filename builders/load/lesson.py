@@ -434,14 +434,14 @@ def _closest_file(path: str, files: frozenset[str]) -> str:
 
 def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str | None:
     """The image's path inside the module folder, or None (with a diagnostic) if it is unusable."""
+    normal = image_path(src)
     if not alt.strip():
         ctx.diags.error(
             "lesson.image-alt",
-            f"image '{src}' has no alt text",
+            f"image '{shown(normal)}' has no alt text",
             loc,
             "describe the image between the brackets: ![what it shows](images/file.png)",
         )
-    normal = image_path(src)
     if (
         not src
         or "://" in src
