@@ -333,3 +333,13 @@ def test_generated_quizzes_round_trip_through_gift(items, tmp_path_factory):
         return
     first, second = round_trip(root, "gift", "fr/e4j-demo-secondary-fr.gift.txt", "fr")
     assert first.decode() == second.decode()
+
+
+def test_an_image_of_another_bank_keeps_its_name_once_encoded():
+    """Moodle names an embedded file by a percent-encoded URL: written back into Markdown it is
+    encoded once, not twice (%C3%A9, not %25C3%25A9)."""
+    from builders.qbank.html_markdown import html_to_markdown
+
+    text = html_to_markdown('<p><img src="@@PLUGINFILE@@/carte-r%C3%A9gion%20nord.png" alt="A map">'
+                            "</p>")
+    assert text == "![A map](carte-r%C3%A9gion%20nord.png)"

@@ -4,6 +4,7 @@ that Moodle's editor produces. Parsed with lxml.html (no scripts run, no entitie
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from lxml import etree, html
 
@@ -41,7 +42,8 @@ def _element(node: etree._Element) -> str:
             else (f"[[{node.get('data-term')}]]")
         )
     if tag == "img":
-        path = node.get("data-src") or (node.get("src") or "").rsplit("/", 1)[-1]
+        # our banks give the module file's name; another bank's src is a URL (percent-encoded)
+        path = node.get("data-src") or unquote((node.get("src") or "").rsplit("/", 1)[-1])
         return f"![{_escape(node.get('alt') or '')}]({image_url(path)})"  # a space ends a target
     if tag in ("strong", "b"):  # nested inside another strong: the other delimiter
         mark = "__" if any(a.tag in ("strong", "b") for a in node.iterancestors()) else "**"
