@@ -9,6 +9,7 @@ compared decoded and composed (NFC); a page's `src` is encoded again.
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from urllib.parse import quote, unquote
 
@@ -41,10 +42,23 @@ def shown(path: str) -> str:
     return path.translate(CONTROL_SHOWN)
 
 
+# Names Windows cannot give a file: an LMS on a Windows server unpacks packages there, and
+# teachers copy the HTML edition there.
+WINDOWS_FORBIDDEN = set('<>:"|?*')
+WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
+
+
 def unpublishable(path: str) -> str | None:
     """Why a module file of this name cannot go into packages and pages, if it cannot."""
     if "\\" in path:
         return "a backslash, which packages and web servers read as a folder separator"
     if any(unicodedata.category(char) == "Cc" for char in path):
         return "a control character (a line break, a tab…)"
+    if found := sorted(WINDOWS_FORBIDDEN & set(path)):
+        shown_chars = " ".join(f"'{char}'" for char in found)
+        return f"{shown_chars}, which Windows refuses in file names (an LMS may unpack there)"
+    for part in path.split("/"):
+        if WINDOWS_DEVICES.match(part) or part.endswith((".", " ")):
+            return (f"a part '{part}' that Windows cannot name a file (a device name, or a dot or "
+                    "space at the end)")
     return None

@@ -661,7 +661,11 @@ def test_file_names_that_are_not_utf8_are_no_internal_error(course_copy, run_cli
 
 
 @pytest.mark.parametrize(("name", "target", "outcome"), [
-    ("a#b?.png", "a%23b%3F.png", 'src="../../media/demo/images/a%23b%3F.png"'),
+    ("a#b.png", "a%23b.png", 'src="../../media/demo/images/a%23b.png"'),
+    ("a?b.png", "a%3Fb.png", "error[lesson.image-path]: image 'images/a?b.png' has in its name "
+     "'?', which Windows refuses"),
+    ("aux.png", "aux.png", "error[lesson.image-path]: image 'images/aux.png' has in its name a "
+     "part 'aux.png' that Windows cannot name a file"),
     ("100%.png", "100%25.png", 'src="../../media/demo/images/100%25.png"'),
     ("a\\b.png", "a%5Cb.png", "error[lesson.image-path]: image 'images/a\\b.png' has in its "
      "name a backslash"),
@@ -670,9 +674,10 @@ def test_file_names_that_are_not_utf8_are_no_internal_error(course_copy, run_cli
 ])
 def test_images_with_odd_but_legal_file_names_are_published_or_refused(name, target, outcome,
                                                                       course_copy, run_cli):
-    """Linux allows any name but '/': a name with # or ? is published with its URL encoded; a
-    backslash or a line break, which a zip or a web server cannot keep, is a located error (a
-    backslash stopped the build: no package may hold such an entry)."""
+    """Linux allows any name but '/': a name with # is published with its URL encoded; a
+    backslash or a line break, which a zip or a web server cannot keep, and what Windows cannot
+    name a file (where an LMS may unpack the package) are located errors (a backslash stopped
+    the build: no package may hold such an entry)."""
     root = course_copy("full")
     images = root / "modules/demo/images"
     shutil.copy(images / "levels.png", images / name)
