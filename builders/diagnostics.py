@@ -36,10 +36,14 @@ class SourceLoc:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+CONTROL_SHOWN = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
+
+
 def printable(text: str) -> str:
-    """`text` with lone surrogates shown as \\udce9: Python keeps the bytes of a file name that
-    is not UTF-8 as such, and no output can encode them."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """`text` on one line, as any output can write it: control characters shown as \\x0a (a
+    file name may hold a line break) and lone surrogates as \\udce9 (Python keeps the bytes of a
+    file name that is not UTF-8 as such, and no output can encode them)."""
+    return text.translate(CONTROL_SHOWN).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,10 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        text = f"{self.loc}: {self.level}[{self.code}]: {self.message}"
+        text = printable(f"{self.loc}: {self.level}[{self.code}]: {self.message}")
         if self.hint:
-            text += f"\n    hint: {self.hint}"
-        return printable(text)
+            text += f"\n    hint: {printable(self.hint)}"
+        return text
 
     def sort_key(self) -> tuple[SourceLoc, str, str]:
         return (self.loc, self.code, self.message)

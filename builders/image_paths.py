@@ -34,14 +34,6 @@ def image_url(path: str) -> str:
     return quote(path, safe=URL_SAFE)
 
 
-CONTROL_SHOWN = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))}
-
-
-def shown(path: str) -> str:
-    """A file name for a one-line message: control characters as \\x0a."""
-    return path.translate(CONTROL_SHOWN)
-
-
 # Names Windows cannot give a file: an LMS on a Windows server unpacks packages there, and
 # teachers copy the HTML edition there.
 WINDOWS_FORBIDDEN = set('<>:"|?*')

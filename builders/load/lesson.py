@@ -10,7 +10,7 @@ from itertools import pairwise
 from markdown_it.token import Token
 
 from builders.diagnostics import Diagnostics, SourceLoc, did_you_mean
-from builders.image_paths import image_path, shown, unpublishable
+from builders.image_paths import image_path, unpublishable
 from builders.load.control_chars import invisible_reference, report_reference
 from builders.load.fields import FieldReader, as_map, read_waivers
 from builders.load.image_files import KINDS, MAX_PIXELS
@@ -438,7 +438,7 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
     if not alt.strip():
         ctx.diags.error(
             "lesson.image-alt",
-            f"image '{shown(normal)}' has no alt text",
+            f"image '{normal}' has no alt text",
             loc,
             "describe the image between the brackets: ![what it shows](images/file.png)",
         )
@@ -457,8 +457,8 @@ def check_image(src: str, alt: str, loc: SourceLoc, ctx: LessonContext) -> str |
         )
         return None
     if (reason := unpublishable(normal)) is not None:
-        ctx.diags.error("lesson.image-path", f"image '{shown(normal)}' has in its name {reason}",
-                        loc, "rename the file without it")
+        ctx.diags.error("lesson.image-path", f"image '{normal}' has in its name {reason}", loc,
+                        "rename the file without it")
         return None
     if normal not in ctx.asset_paths:
         ctx.diags.error(
