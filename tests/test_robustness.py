@@ -116,6 +116,11 @@ def _dumped(document) -> str:
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
 
 
+def _mutate_yaml_file(data, path: Path) -> None:
+    """Rewrite the YAML file at `path` with its structure changed as `_mutated` draws."""
+    path.write_text(_dumped(_mutated(data, yaml.safe_load(path.read_text("utf-8")))), "utf-8")
+
+
 def _located_outcome(result, root: Path) -> None:
     """Exit 0 or 1 with no internal error, and every problem at a line of a file (or folder)
     that exists."""
@@ -136,8 +141,7 @@ def test_any_quiz_structure_builds_or_gets_a_located_diagnostic(data, run_cli,
                                                                  tmp_path_factory):
     root = tmp_path_factory.mktemp("shapeq") / "c"
     shutil.copytree(COURSES / "full", root)
-    quiz = root / QUIZ
-    quiz.write_text(_dumped(_mutated(data, yaml.safe_load(quiz.read_text("utf-8")))), "utf-8")
+    _mutate_yaml_file(data, root / QUIZ)
     _located_outcome(run_cli("--root", root, "check"), root)
 
 
@@ -152,9 +156,7 @@ def test_any_front_matter_or_module_structure_gets_a_located_diagnostic(data, ru
     end = text.index("\n---\n", 4)
     front = _mutated(data, yaml.safe_load(text[4:end]))
     lesson.write_text("---\n" + _dumped(front) + text[end + 1:], "utf-8")
-    module = root / "modules/demo/module.yaml"
-    module.write_text(_dumped(_mutated(data, yaml.safe_load(module.read_text("utf-8")))),
-                      "utf-8")
+    _mutate_yaml_file(data, root / "modules/demo/module.yaml")
     _located_outcome(run_cli("--root", root, "check"), root)
 
 
@@ -171,9 +173,7 @@ def test_any_course_file_structure_gets_a_located_diagnostic(data, run_cli, tmp_
     shutil.copytree(COURSES / "full", root)
     for name in data.draw(st.lists(st.sampled_from(COURSE_FILES), min_size=1, max_size=2,
                                    unique=True)):
-        path = root / name
-        path.write_text(_dumped(_mutated(data, yaml.safe_load(path.read_text("utf-8")))),
-                        "utf-8")
+        _mutate_yaml_file(data, root / name)
     _located_outcome(run_cli("--root", root, "check"), root)
 
 # Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at
