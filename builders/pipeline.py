@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported when a build has work to do: an up-to-date build s
 
 CACHE_DIR = ".e4j-cache"
 LOCK_FILE = "build.lock"
+LESSONS_DIR = "lessons"  # the lessons and quizzes a build read (see load/source_cache.py)
 PACKAGE_DIR = Path(__file__).parent
 
 
@@ -172,9 +173,9 @@ def kept_lessons(out: Path) -> Path | None:
     changed since, and keeps what it read for the next build. None when no build made it, or
     when a symbolic link leads there (only a build removes those: see `_unlink_links`)."""
     cache = out / CACHE_DIR
-    if any(p.is_symlink() for p in (out, cache, cache / "lessons")) or not cache.is_dir():
+    if any(p.is_symlink() for p in (out, cache, cache / LESSONS_DIR)) or not cache.is_dir():
         return None
-    return cache / "lessons"
+    return cache / LESSONS_DIR
 
 
 def _read_manifest(path: Path) -> dict[str, dict]:
@@ -241,7 +242,7 @@ def build(
     called when another build into `out` must finish first.
     """
     cache = out / CACHE_DIR
-    _unlink_links(cache, cache / "lessons", cache / LOCK_FILE)
+    _unlink_links(cache, cache / LESSONS_DIR, cache / LOCK_FILE)
     with _held(cache / LOCK_FILE, waiting):
         return _build_held(root, out, formats, selection, force, progress, options or {},
                            overlays, workers)
@@ -280,7 +281,7 @@ def _build_held(
             renderer.start_workers(formats)
             code_version, stamp = stamped()
         course, warnings = load_course(
-            root, overlays, cache=cache / "lessons", code=code_version,
+            root, overlays, cache=cache / LESSONS_DIR, code=code_version,
             submit=renderer.submitter(), keep_pickled=renderer.workers >= 2,
         )
         stack.enter_context(left_out_of_collections())
