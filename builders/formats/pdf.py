@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +27,34 @@ def _typesetters() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="typst")
 
 
-def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
-    """Typeset one document; its images are laid out in a private folder Typst reads from."""
+_per_thread = threading.local()
+
+
+def _compiler():  # -> typst.Compiler
+    """This thread's Typst compiler. Kept for the next document, it keeps the fonts it has read
+    and what it has already laid out: typesetting a lesson's documents one after another costs
+    about 8 % less than with a new compiler each (`make bench`). One per thread: a compiler
+    compiles one document at a time."""
     import typst  # heavy: imported only when PDFs are built
 
+    if getattr(_per_thread, "compiler", None) is None:
+        _per_thread.compiler = typst.Compiler(
+            font_paths=_embedded_fonts(), ignore_system_fonts=True
+        )
+    return _per_thread.compiler
+
+
+@lru_cache(maxsize=1)
+def _embedded_fonts():  # -> typst.Fonts
+    """The fonts Typst ships, read once: a build uses no system font, so PDFs do not depend on
+    the machine."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=False)
+
+
+def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
+    """Typeset one document; its images are laid out in a private folder Typst reads from."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
     with tempfile.TemporaryDirectory(prefix="e4j-typst-") as folder:
         root = Path(folder)
@@ -37,10 +62,9 @@ def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(data)
         (root / "main.typ").write_text(doc.source, encoding="utf-8")
-        return typst.compile(
-            str(root / "main.typ"),
+        return _compiler().compile(
+            input=str(root / "main.typ"),
             root=str(root),
-            ignore_system_fonts=True,
             pdf_standards=["ua-1"],
             timestamp=epoch,
         )
