@@ -214,7 +214,7 @@ def main() -> None:
         "by a quarter between runs on a shared machine: to judge a change, time the old and the",
         "new commit alternately. CPU is user + system time of e4j and its worker processes; near",
         "twice the wall time on two cores, a build is bound by CPU, not by waiting. The reference",
-        "task shows how fast the machine was: divide a time by it to compare runs of different days.",
+        "task shows how fast the machine was: divide a time by it to compare runs of two days.",
         "",
     ]
     with tempfile.TemporaryDirectory(prefix="e4j-bench-") as folder:
