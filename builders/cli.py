@@ -94,8 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--jobs", "-j", type=_positive, metavar="N",
-        help="worker processes that render (default: one per core, at least 2); "
-        "1 renders in one process, holding the course in memory once",
+        help="worker processes that render (default and most: one per core e4j may use, at "
+        "least 2); 1 renders in one process, holding the course in memory once",
     )
 
     check = commands.add_parser("check", help="validate the sources without building")

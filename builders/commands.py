@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from builders.cores import render_processes, usable_cores
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
 from builders.source_files import SOURCE_FOLDERS, link_refusal
 
@@ -149,6 +150,10 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
     if (refusal := _refused_out(args, root)) is not None:
         return _usage(err, refusal)
     target = _out_folder(args, root)
+    workers = render_processes(args.jobs)
+    if args.jobs and workers < args.jobs:
+        err.print(f"--jobs {args.jobs}: e4j may use {usable_cores()} core(s) here, so it renders "
+                  f"on {workers} worker processes (more would only take more memory)")
     progress_bar = None
     if not args.quiet and out.is_terminal:
         from rich.progress import Progress
@@ -175,7 +180,7 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
             progress=progress,
             options={"paper": args.paper},
             overlays=args.overlay,
-            workers=args.jobs,
+            workers=workers,
             waiting=lambda: err.print(f"Waiting for another e4j build into {target} to finish…"),
         )
     except CourseError as exc:

@@ -238,8 +238,8 @@ def build(
     """Build `formats` into `out`; raises CourseError (writing nothing) if the sources are bad.
 
     `options` go to the builders that understand them (e.g. paper="letter" for PDFs);
-    `workers` is how many processes render (default: one per core, at least two); `waiting` is
-    called when another build into `out` must finish first.
+    `workers` is how many processes render (default: one per usable core, at least two);
+    `waiting` is called when another build into `out` must finish first.
     """
     cache = out / CACHE_DIR
     _unlink_links(cache, cache / LESSONS_DIR, cache / LOCK_FILE)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import atexit
 import gc
 import multiprocessing
-import os
 import pickle
 import signal
 import sys
@@ -40,6 +39,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from builders.collector import BUILD_THRESHOLDS
+from builders.cores import render_processes
 from builders.feeder import Feeder
 from builders.formats import get_builder
 from builders.formats.base import Artifact, Builder, Job
@@ -47,7 +47,7 @@ from builders.load.source_cache import Entry, forget_pickled, pickled_entry
 from builders.model import Course, Lesson, Module
 from builders.quick_exit import flush_and_exit
 
-WORKERS = max(2, os.cpu_count() or 2)
+WORKERS = render_processes()
 POOL_MIN_JOBS = 8  # below this, starting processes costs more than it saves
 # Up to this size every worker holds the whole course (about 1.4 MB per lesson), so any job can
 # go to any worker and the work evens out; a larger course is shared out by modules.

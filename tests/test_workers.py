@@ -290,3 +290,49 @@ def test_the_pages_of_a_lesson_share_its_quiz(course_copy, monkeypatch, with_ima
         alone.append(render())
     assert pages == alone
     assert all(b'id="para-16"' in page and b'id="term-recruitment-fee"' in page for page in pages)
+
+
+@pytest.mark.parametrize(("files", "own", "cores"), [
+    ({"cpu.max": "max 100000"}, "/", None),
+    ({"cpu.max": "150000 100000"}, "/", 1.5),  # docker run --cpus 1.5
+    ({"ci/job/cpu.max": "50000 100000", "ci/cpu.max": "200000 100000"}, "/ci/job", 0.5),
+    ({"ci/job/cpu.max": "max 100000", "ci/cpu.max": "100000 100000"}, "/ci/job", 1.0),
+    ({"cpu/cpu.cfs_quota_us": "200000", "cpu/cpu.cfs_period_us": "100000"}, "/", 2.0),  # v1
+    ({"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}, "/", None),
+    ({"cpu.max": "garbage"}, "/", None),
+    ({}, "/", None),
+])
+def test_a_control_groups_cpu_quota_limits_the_cores_used(tmp_path, monkeypatch, files, own,
+                                                           cores):
+    """A container or CI runner granted 2 cores of a 64-core host: os.cpu_count() says 64, and
+    a build started 64 worker processes and 64 Typst threads each, for 2 cores' worth of time."""
+    import builders.cores as cores_module
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text + "\n")
+    (tmp_path / "self").write_text(f"12:memory:/x\n0::{own}\n")
+    monkeypatch.setattr(cores_module, "CGROUPS", tmp_path)
+    monkeypatch.setattr(cores_module, "OWN_GROUPS", tmp_path / "self")
+    assert cores_module._quota() == cores
+
+
+def test_more_jobs_than_cores_renders_on_as_many_processes_as_cores(course_copy, run_cli,
+                                                                    monkeypatch):
+    """`--jobs 100000` started a process for each job a format had: the build never ended."""
+    import builders.pipeline as pipeline
+    from builders.cores import usable_cores
+
+    most = max(2, usable_cores())
+    real_build = pipeline.build
+
+    def build(*args, workers=None, **options):
+        assert workers is not None and workers <= most
+        return real_build(*args, workers=workers, **options)
+
+    monkeypatch.setattr(pipeline, "build", build)
+    root = course_copy("full")
+    result = run_cli("--root", root, "build", "--jobs", "100000", "--format", "gift")
+    assert result.code == 0, result.err
+    assert f"--jobs 100000: e4j may use {usable_cores()} core(s) here" in result.err
+    assert run_cli("--root", root, "build", "--jobs", "1", "--format", "gift").err == ""

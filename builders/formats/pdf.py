@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from builders.cores import usable_cores
 from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
 from builders.formats.typst_errors import typst_source_error
 from builders.model import Course, Quiz
@@ -24,7 +25,7 @@ PAPERS = {"a4": "a4", "letter": "us-letter"}
 
 @lru_cache(maxsize=1)
 def _typesetters() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="typst")
+    return ThreadPoolExecutor(max_workers=max(2, usable_cores()), thread_name_prefix="typst")
 
 
 _per_thread = threading.local()
