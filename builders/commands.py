@@ -112,12 +112,16 @@ def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
     """Why e4j will not build into the output folder asked for, if it will not: the course's own
     exports/ is a symbolic link (a course can bring one along, and a build replaces the folders
     html/, pdf/… wherever it points), or the folder is among the sources (each build would read
-    the last one's files as sources)."""
+    the last one's files as sources), or a file stands where the folder would be."""
     exports = root / "exports"
     if args.out is None and exports.is_symlink():
         return (f"{exports} is a symbolic link (to {os.readlink(exports)}): e4j builds there "
                 "only when --out names the folder")
     target = _out_folder(args, root)
+    if (file := next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()),
+                     None)) is not None:
+        return (f"the output folder {target} cannot be made: {file} is a file; choose a folder "
+                "with --out (e4j makes it if it is missing)")
     for tree in (root, *(folder.resolve() for folder in getattr(args, "overlay", []))):
         for name in SOURCE_FOLDERS:
             if target.is_relative_to(tree / name):

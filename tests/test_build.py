@@ -337,6 +337,20 @@ def test_an_output_folder_among_the_sources_is_refused(inside, course_copy, run_
     assert sorted(root.rglob("*")) == before
 
 
+@pytest.mark.parametrize("out", [None, "notes.txt", "notes.txt/site"])
+def test_an_output_folder_where_a_file_stands_is_refused_by_name(out, course_copy, run_cli):
+    """A file where the output folder would be gave "Not a directory: …/.e4j-cache", naming
+    neither the option nor the file in the way."""
+    root = course_copy("full")
+    blocking = root / ("exports" if out is None else "notes.txt")
+    blocking.write_text("my notes\n", "utf-8")
+    for command in ("build", "serve"):
+        result = run_cli("--root", root, command, *(["--out", root / out] if out else []))
+        assert result.code == 2, result.err
+        assert f"{blocking} is a file; choose a folder with --out" in result.err, result.err
+    assert blocking.read_text("utf-8") == "my notes\n"
+
+
 def test_images_named_with_accents_and_spaces_are_found_and_published(course_copy, run_cli):
     """`images/carte-région.png` is written percent-encoded in the Markdown parser's output, and
     a file copied from macOS has its accents decomposed: both used to be 'does not exist'."""
