@@ -16,6 +16,7 @@ from rich.table import Table
 from builders.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from builders.cores import render_processes, usable_cores
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
+from builders.input_files import read_at_most
 from builders.source_files import SOURCE_FOLDERS, link_refusal
 
 
@@ -240,15 +241,15 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
     """Write the lesson a notebook holds back to its file in modules/, then check the course."""
     import json
 
-    from builders.notebooks import NotebookError, notebook_lesson
+    from builders.notebooks import MAX_NOTEBOOK_BYTES, NotebookError, notebook_lesson
     from builders.write import write_file_atomic
 
     try:
-        if args.file.stat().st_size > 50_000_000:
-            return _usage(err, f"{args.file} is larger than 50 MB")
-        data = args.file.read_bytes()
+        data = read_at_most(args.file, MAX_NOTEBOOK_BYTES)
     except OSError as exc:
         return _usage(err, f"cannot read {args.file}: {exc.strerror}")
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return _usage(err, f"{args.file} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB")
     start = SourceLoc(str(args.file), 1, 1)
     try:
         path, text = notebook_lesson(json.loads(data.decode("utf-8-sig")), str(args.file))
@@ -284,11 +285,11 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
     """Moodle XML or GIFT questions into quiz YAML files, one per module and audience."""
     from builders.locales import UI
     from builders.qbank.gift_import import read_gift
-    from builders.qbank.importing import ImportError_, quiz_yaml, read_moodle_xml
+    from builders.qbank.importing import MAX_BYTES, ImportError_, quiz_yaml, read_moodle_xml
     from builders.write import write_file_atomic
 
     try:
-        data = args.file.read_bytes()
+        data = read_at_most(args.file, MAX_BYTES)
     except OSError as exc:
         return _usage(err, f"cannot read {args.file}: {exc.strerror}")
     try:
@@ -300,6 +301,12 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
         return _report(err, _not_utf8(args.file, data, exc))
     except ImportError_ as exc:
         return _report(err, *exc.diagnostics)
+    if not quizzes:
+        return _report(err, Diagnostic(
+            "error", "import.empty", "the file holds no questions: nothing was imported",
+            SourceLoc(str(args.file), 1, 1),
+            "check that it is the right file, exported from the question bank with its "
+            "questions"))
     folder = args.out or root / "quizzes"
     targets = [Path(os.path.abspath(folder / q.module / f"{q.audience}.yaml")) for q in quizzes]
     if not args.dry_run and (refusal := link_refusal(root, *targets)):

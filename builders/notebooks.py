@@ -16,6 +16,7 @@ from builders.render.quiz_view import question_views
 NBFORMAT, NBFORMAT_MINOR = 4, 5
 TAG_LESSON, TAG_ANSWER, TAG_QUIZ, TAG_TITLE = "e4j-lesson", "e4j-answer", "e4j-quiz", "e4j-title"
 SECTION = re.compile(r"^## ")
+MAX_NOTEBOOK_BYTES = 50_000_000  # an edited lesson with outputs; not read past this to import
 ACTIVITY_OPEN = re.compile(r"^:::\s*(activity|case-study|discussion)\b")
 CONTAINER_CLOSE = re.compile(r"^:::\s*$")
 

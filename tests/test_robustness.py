@@ -7,6 +7,7 @@ import functools
 import io
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -446,6 +447,67 @@ def test_oversized_files_are_refused(kind, content, error, tmp_path, run_cli):
     big.write_text(content, encoding="utf-8")
     result = run_cli("import", kind, big, "--dry-run")
     assert result.code == 1 and f"{big}{error}" in result.err, result.err
+
+
+def _e4j_bounded(*args: object) -> subprocess.CompletedProcess[str]:
+    """e4j in a child process with 1.5 GB of address space and a minute at most: what used to
+    fill the memory or wait forever fails there, not in the test run."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    return subprocess.run([sys.executable, "-m", "builders", *map(str, args)], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=60, preexec_fn=limit)
+
+
+@pytest.mark.parametrize(("command", "message"), [
+    (("import", "gift"), "/dev/zero:1:1: error[import.size]: the file is larger than 20 MB"),
+    (("import", "moodle-xml"), "/dev/zero:1:1: error[import.size]: the file is larger than 20 MB"),
+    (("import", "notebook"), "e4j: error: /dev/zero is larger than 50 MB"),
+    (("results", "--post", "/dev/zero", "--pre"),
+     "/dev/zero:1:1: error[results.file]: the file is larger than 50 MB"),
+])
+def test_an_endless_input_is_read_only_up_to_its_limit(command, message, tmp_path):
+    """/dev/zero to import was read until the system killed e4j for want of memory."""
+    result = _e4j_bounded("--root", tmp_path, *command, "/dev/zero", *_last_options(command,
+                                                                                   tmp_path))
+    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+
+
+def _last_options(command: tuple[str, ...], folder: Path) -> list[str]:
+    """What an import or results command takes after its input: nothing written in either."""
+    return ["--dry-run"] if command[0] == "import" else ["--out", str(folder / "report")]
+
+
+@pytest.mark.parametrize("command", [("import", "gift"), ("import", "moodle-xml"),
+                                     ("import", "notebook"), ("results", "--post", "/dev/null",
+                                                              "--pre")])
+def test_a_named_pipe_nothing_writes_to_is_read_as_empty(command, tmp_path):
+    """A named pipe left where the file was expected: e4j waited for a writer forever."""
+    os.mkfifo(tmp_path / "pipe")
+    result = _e4j_bounded("--root", tmp_path, *command, tmp_path / "pipe",
+                          *_last_options(command, tmp_path))
+    assert result.returncode == 1 and f"{tmp_path / 'pipe'}:1:1: error[" in result.stderr, \
+        result.stderr
+
+
+def test_questions_come_in_through_a_pipe_that_is_written_to(tmp_path):
+    """`e4j import gift /dev/stdin < bank.gift` and `<(curl …)` read a pipe: still read."""
+    bank = "::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n"
+    done = subprocess.run([sys.executable, "-m", "builders", "--root", str(tmp_path), "import",
+                           "gift", "/dev/stdin", "--lang", "en", "--dry-run"], cwd=PROJECT,
+                          input=bank, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Who can help?" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("content", ["", "// a comment, no question\n"])
+def test_importing_a_file_without_questions_says_so(content, tmp_path, run_cli):
+    """An empty bank imported nothing and said nothing, with exit 0."""
+    empty = tmp_path / "bank.gift"
+    empty.write_text(content, "utf-8")
+    result = run_cli("--root", tmp_path, "import", "gift", empty)
+    assert result.code == 1, result.err
+    assert f"{empty}:1:1: error[import.empty]: the file holds no questions" in result.err
+    assert sorted(tmp_path.iterdir()) == [empty]
 
 
 def test_a_failing_builder_leaves_exports_as_they_were(course_copy, monkeypatch):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builders.diagnostics import Diagnostic, SourceLoc
+from builders.input_files import read_at_most
 
 MAX_BYTES = 50_000_000
 MAX_UNPACKED = 500_000_000  # an XLSX is a zip: 50 MB of it could unpack to thousands of times more
@@ -39,7 +40,7 @@ def read_table(path: Path) -> Table:
     """The first sheet or the CSV, header first; blank rows dropped."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, MAX_BYTES)
     except OSError as exc:
         raise _error(name, f"cannot read the file: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
