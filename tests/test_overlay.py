@@ -92,6 +92,17 @@ def test_a_missing_overlay_folder_is_a_located_error(run_cli, tmp_path):
     missing = tmp_path / "nowhere"
     result = run_cli("--root", PROJECT, "check", "--overlay", missing)
     assert result.code == 1 and f"{missing}:1:1: error[overlay.missing]" in result.err
+    assert "does not exist" in result.err
+
+
+def test_an_overlay_that_is_a_file_is_called_a_file(run_cli, tmp_path):
+    """`--overlay notes.md` said the overlay "does not exist" while the file was right there."""
+    notes = tmp_path / "notes.md"
+    notes.write_text("## Local help\n", "utf-8")
+    result = run_cli("--root", PROJECT, "check", "--overlay", notes)
+    assert result.code == 1, result.err
+    assert f"{notes}:1:1: error[overlay.missing]: overlay folder {notes} is a file, not a " \
+        "folder" in result.err
 
 
 def test_text_before_the_first_heading_is_refused(course_copy, tmp_path, run_cli):

@@ -50,7 +50,8 @@ def open_overlays(folders: list[Path], diags: Diagnostics) -> tuple[Overlay, ...
     overlays = []
     for folder in folders:
         if not folder.is_dir():
-            diags.error("overlay.missing", f"overlay folder {folder} does not exist",
+            problem = "is a file, not a folder" if folder.exists() else "does not exist"
+            diags.error("overlay.missing", f"overlay folder {folder} {problem}",
                         SourceLoc(str(folder)), "pass the folder that holds the overlay")
             continue
         overlays.append(Overlay(folder.resolve(), str(folder)))
