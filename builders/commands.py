@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "new":
         return _new(args, root, out, err)
     if args.command == "results":
-        return _results(args, out, err)
+        return _results(args, root, out, err)
     if args.command == "import" and args.kind == "notebook":
         return _import_notebook(args, root, out, err)
     if args.command == "import":
@@ -118,15 +118,21 @@ def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
     if args.out is None and exports.is_symlink():
         return (f"{exports} is a symbolic link (to {os.readlink(exports)}): e4j builds there "
                 "only when --out names the folder")
-    target = _out_folder(args, root)
+    overlays = [folder.resolve() for folder in getattr(args, "overlay", [])]
+    return _unusable_folder(_out_folder(args, root), args.out, [root, *overlays])
+
+
+def _unusable_folder(target: Path, asked: Path | None, trees: list[Path]) -> str | None:
+    """Why e4j will not write into `target` (`asked` with --out): a file stands where it would
+    be, or it is among the sources of one of `trees`."""
     if (file := next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()),
                      None)) is not None:
         return (f"the output folder {target} cannot be made: {file} is a file; choose a folder "
                 "with --out (e4j makes it if it is missing)")
-    for tree in (root, *(folder.resolve() for folder in getattr(args, "overlay", []))):
+    for tree in trees:
         for name in SOURCE_FOLDERS:
             if target.is_relative_to(tree / name):
-                return (f"--out {args.out} is inside the sources ({tree / name}): choose a "
+                return (f"--out {asked} is inside the sources ({tree / name}): choose a "
                         "folder outside modules/, quizzes/, branding/ and locales/")
     return None
 
@@ -332,17 +338,30 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
     return EXIT_OK
 
 
-def _results(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:  # reading them says what is wrong
+        return False
+
+
+def _results(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
     """Pre/post figures and the report; bad input names the file, row and column."""
     from builders.results.analysis import analyse, write_outputs
     from builders.results.tables import TableError
 
+    # Learners' results kept among the sources would go wherever the course is shared.
+    if (refusal := _unusable_folder(args.out.resolve(), args.out, [root])) is not None:
+        return _usage(err, refusal)
     try:
         summary = analyse(
             args.pre, args.post, args.learners, args.attempt, args.min_cell, args.pass_mark
         )
     except TableError as exc:
         return _report(err, exc.diagnostic)
+    if _same_file(args.pre, args.post):
+        return _usage(err, f"--pre and --post name the same file ({args.pre}): the report "
+                      "compares the tests before and after the course")
     for path in write_outputs(summary, args.out, args.lang):
         out.print(f"wrote {escape(str(path))}")
     return EXIT_OK

@@ -298,3 +298,27 @@ def test_quiz_responses_report_scores_items_from_right_answers(tmp_path):
     )
     attempt = read_attempts(read_table(responses))[0]
     assert attempt.percent == 50 and attempt.items == {"Q1": 1.0, "Q2": 0.0}
+
+
+@pytest.mark.parametrize("out", ["modules", "modules/demo/results", "quizzes", "notes.txt"])
+def test_the_report_is_not_written_among_the_sources_nor_over_a_file(out, course_copy, run_cli):
+    """`--out modules` put learners' results (summary.json) in the course's sources, which go
+    wherever the course is shared; `--out notes.txt` said only "File exists"."""
+    root = course_copy("full")
+    (root / "notes.txt").write_text("mine\n", "utf-8")
+    before = sorted(root.rglob("*"))
+    result = run_cli("--root", root, "results", "--pre", DATA / "scorm-interactions-pre.txt",
+                     "--post", DATA / "scorm-interactions-post.txt", "--out", root / out)
+    assert result.code == 2, result.err
+    expected = "is inside the sources" if out != "notes.txt" else "notes.txt is a file"
+    assert expected in result.err, result.err
+    assert sorted(root.rglob("*")) == before
+
+
+def test_the_same_file_before_and_after_is_refused(tmp_path, run_cli):
+    """The same export given as --pre and --post made a report of no change at all."""
+    pre = DATA / "scorm-interactions-pre.txt"
+    result = run_cli("--root", tmp_path, "results", "--pre", pre, "--post",
+                     DATA / ".." / "results" / pre.name, "--out", tmp_path / "report")
+    assert result.code == 2 and "--pre and --post name the same file" in result.err, result.err
+    assert not (tmp_path / "report").exists()
