@@ -314,6 +314,8 @@ def _import_questions(args: argparse.Namespace, root: Path, out: Console, err: C
             "check that it is the right file, exported from the question bank with its "
             "questions"))
     folder = args.out or root / "quizzes"
+    if not args.dry_run and (refusal := _unusable_folder(folder.resolve(), args.out, [])):
+        return _usage(err, refusal)
     targets = [Path(os.path.abspath(folder / q.module / f"{q.audience}.yaml")) for q in quizzes]
     if not args.dry_run and (refusal := link_refusal(root, *targets)):
         return _usage(err, refusal)

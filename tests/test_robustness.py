@@ -956,3 +956,16 @@ def test_a_worker_killed_mid_build_is_reported_and_exports_stay_whole(tmp_path):
     assert "a worker process ended abruptly" in errors and "Traceback" not in errors
     assert (out / "html/index.html").is_file()  # finished before the stop: in place, whole
     assert not (out / "pdf").exists() and not list(out.glob(".tmp-*"))
+
+
+def test_importing_into_a_file_is_refused_by_name(tmp_path, run_cli):
+    """`e4j import gift bank.gift --out notes.txt` said "Not a directory: notes.txt/awareness"."""
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n",
+                    "utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n", "utf-8")
+    result = run_cli("--root", tmp_path, "import", "gift", bank, "--lang", "en", "--out", notes)
+    assert result.code == 2 and f"{notes} is a file; choose a folder with --out" in result.err, \
+        result.err
+    assert notes.read_text("utf-8") == "mine\n"
