@@ -632,11 +632,23 @@ def test_two_builds_started_together_both_succeed(course_copy):
 
 
 def test_builds_are_identical_run_to_run(course_copy, tmp_path, monkeypatch):
+    """The same sources with the same SOURCE_DATE_EPOCH, built again as if on another day and
+    elsewhere: the sources' files dated years later (a fresh clone dates them all today) and
+    another time zone, half a day from UTC."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = course_copy("full")
     formats = list(REGISTRY)
     build(root, tmp_path / "first", formats)
-    build(root, tmp_path / "second", formats, force=True)
+    another_day = 1_930_000_000  # 2031
+    for path in root.rglob("*"):
+        os.utime(path, (another_day, another_day), follow_symlinks=False)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        build(root, tmp_path / "second", formats, force=True)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     first, second = tree_bytes(tmp_path / "first"), tree_bytes(tmp_path / "second")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
