@@ -118,6 +118,22 @@ def test_course_bank_takes_the_questions_workers_handed_over(full, monkeypatch):
     assert got == expected
 
 
+def test_the_course_bank_lets_go_of_the_questions_it_was_the_last_to_use(shipped):
+    """The questions' XML handed over for the course-wide banks stayed in the parent until the
+    build ended: at 1,000 modules, every language's questions at once (the English and French
+    ones, some 190 MB, while the multilingual bank was written)."""
+    builder, expected = get_builder("moodle_xml"), get_builder("moodle_xml")
+    for job in builder.plan(shipped):
+        files = builder.render(shipped, job)
+        assert files == expected.render(shipped, job)  # the same bytes as a builder on its own
+        if job.module is None:  # the course bank of this audience and language
+            langs = (job.lang,) if job.lang else tuple(shipped.languages)
+            # a question's key: quiz file, its digest, question id, interface language, langs
+            assert not [key for key in builder.handed
+                        if key[0].endswith(f"/{job.audience}.yaml") and key[4:] == langs]
+    assert builder.handed == {}
+
+
 def test_jobs_1_renders_in_one_process_and_jobs_0_is_refused(
     course_copy, run_cli, monkeypatch, pool_starts
 ):

@@ -82,4 +82,4 @@ class MoodleXmlBuilder(Builder):
             return f"E4J – {title} – {ui('audience.' + audience)}{suffix}"
 
         name = f"{lang}/e4j-{scope}-{audience}-{lang}.xml"
-        return {name: quiz_document(entries, ui, info, self.handed)}
+        return {name: quiz_document(entries, ui, info, self.handed, last_use=scope == COURSE)}

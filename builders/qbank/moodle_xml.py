@@ -211,15 +211,18 @@ def quiz_document(
     ui: UI,
     info,
     cache: dict[tuple[str, ...], bytes] | None = None,
+    last_use: bool = False,
 ) -> bytes:
     """One Moodle XML file for the given quizzes, each in its category (pre/post when marked).
 
     Written question by question, never as one tree, so a course-wide bank needs no more memory
     than its bytes. A question appears in several files (per module, per course, pre and post):
-    `cache` keeps each one's XML so it is built once.
+    `cache` keeps each one's XML so it is built once; with `last_use` (the course-wide bank, the
+    last file to hold them), the XML of these questions leaves the cache once written here.
     """
     cache = {} if cache is None else cache
     chunks = [b"<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n"]
+    used = []
     for quiz, texts in entries:
         parts = ("pre-test", "post-test") if quiz.pre_post else ("",)
         for part in parts:
@@ -229,7 +232,10 @@ def quiz_document(
                 if key not in cache:
                     cache[key] = _member(question_element(quiz, question, texts, ui))
                 chunks.append(cache[key])
+                used.append(key)
     chunks.append(b"</quiz>\n")
+    for key in used if last_use else ():
+        cache.pop(key, None)
     return b"".join(chunks)
 
 
