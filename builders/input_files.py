@@ -16,9 +16,11 @@ def read_at_most(path: Path, limit: int) -> bytes:
     say it is over its limit. OSError when it cannot be read."""
     # Opening a named pipe to read waits for a writer; opened without waiting, a pipe nothing
     # writes to reads as empty, and one something writes to is then read as usual.
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    without_waiting = getattr(os, "O_NONBLOCK", 0)  # none on Windows, where pipes have no names
+    descriptor = os.open(path, os.O_RDONLY | without_waiting)
     with os.fdopen(descriptor, "rb") as file:
         if stat.S_ISDIR(os.fstat(descriptor).st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        os.set_blocking(descriptor, True)
+        if without_waiting:
+            os.set_blocking(descriptor, True)
         return file.read(limit + 1)
