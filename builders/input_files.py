@@ -16,7 +16,7 @@ def read_at_most(path: Path, limit: int) -> bytes:
     say it is over its limit. OSError when it cannot be read."""
     # Opening a named pipe to read waits for a writer; opened without waiting, a pipe nothing
     # writes to reads as empty, and one something writes to is then read as usual.
-    without_waiting = getattr(os, "O_NONBLOCK", 0)  # none on Windows, where pipes have no names
+    without_waiting = getattr(os, "O_NONBLOCK", 0)  # Windows has no such flag
     descriptor = os.open(path, os.O_RDONLY | without_waiting)
     with os.fdopen(descriptor, "rb") as file:
         if stat.S_ISDIR(os.fstat(descriptor).st_mode):
