@@ -24,6 +24,15 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _language(text: str) -> str:
+    """A language code such as en, fr or fr-CA (a file name of the interface strings too)."""
+    from builders.model import LANG_CODE
+
+    if not LANG_CODE.match(text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a language code (en, fr, fr-CA…)")
+    return text
+
+
 def _port(text: str) -> int:
     """A TCP port (0: any free one)."""
     if not text.isdigit() or int(text) > 65535:
@@ -112,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("kind", choices=("notebook", "moodle-xml", "gift"), help="what FILE is")
     imports.add_argument("file", type=Path, metavar="FILE")
     imports.add_argument(
-        "--lang", default="en", help="language of a question file (multi-language spans win)"
+        "--lang", default="en", type=_language,
+        help="language of a question file (multi-language spans win)",
     )
     imports.add_argument(
         "--out", type=Path, help="folder for imported quiz files (default: ROOT/quizzes)"

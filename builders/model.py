@@ -14,6 +14,7 @@ from builders.diagnostics import SourceLoc
 # adds some 40 characters to it), and most file systems take names of up to 255 bytes.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SLUG_RULE = "lowercase letters, digits and hyphens, at most 64"
+LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")  # en, fr, fr-CA
 
 AUDIENCES: dict[str, str] = {
     "primary": "ages 8–11",

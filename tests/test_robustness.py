@@ -981,3 +981,15 @@ def test_importing_into_a_file_is_refused_by_name(tmp_path, run_cli):
     assert result.code == 2 and f"{notes} is a file; choose a folder with --out" in result.err, \
         result.err
     assert notes.read_text("utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("lang", ["../../etc", "x" * 300, "EN"])
+def test_an_import_language_must_be_a_language_code(lang, tmp_path, run_cli):
+    """`--lang` named a file of interface strings: `../../etc` read builders/../../etc.yaml and
+    was written into the quiz as a language, 300 letters stopped on "File name too long"."""
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n",
+                    "utf-8")
+    result = run_cli("--root", tmp_path, "import", "gift", bank, "--lang", lang, "--dry-run")
+    assert result.code == 2 and "is not a language code" in result.err, result.err
+    assert result.out == ""

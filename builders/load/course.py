@@ -34,6 +34,7 @@ from builders.load.yaml import YMap
 from builders.locales import use_course_strings
 from builders.model import (
     AUDIENCES,
+    LANG_CODE,
     SLUG,
     SLUG_RULE,
     Asset,
@@ -50,7 +51,6 @@ from builders.model import (
 from builders.source_files import MAX_MODULE_FILE
 from builders.validate import validate_course
 
-LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 LESSON_NAME = re.compile(r"^(?P<audience>[a-z-]+)\.(?P<lang>[a-zA-Z-]+)\.md$")
 DEFAULT_LICENCE = "CC-BY-4.0"
 RESERVED = ("glossary",)  # folders of modules/ that are not modules
@@ -203,8 +203,8 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
         return Localized(()), ("en",), digest
     fields = FieldReader(data, reader.diags, "modules/course.yaml", ())
     fields.check_keys(("title", "languages"))
-    languages = fields.text_list("languages")
-    for index, lang in enumerate(languages):
+    listed = fields.text_list("languages")
+    for index, lang in enumerate(listed):
         if not LANG_CODE.match(lang):
             reader.diags.error(
                 "course.language",
@@ -212,9 +212,11 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
                 fields.seq("languages").loc_of(index),
                 "use codes like en, fr, es",
             )
-    if not languages:
+    if not listed:
         reader.diags.error("course.language", "list at least one language", fields.loc("languages"))
-        languages = ("en",)
+    # The rest of the course is read in the valid ones only: a code is a file name there (the
+    # interface strings of locales/<code>.yaml), and any text is none.
+    languages = tuple(lang for lang in listed if LANG_CODE.match(lang)) or ("en",)
     fields.languages = languages
     return fields.localized("title"), languages, digest
 
