@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from builders.formats import get_builder
 from builders.load import load_course
 from builders.qbank.gift_import import read_gift
-from builders.qbank.importing import quiz_yaml, read_moodle_xml
+from builders.qbank.importing import ImportError_, quiz_yaml, read_moodle_xml
 from conftest import COURSES
 
 QUIZ = "quizzes/demo/secondary.yaml"
@@ -124,6 +124,33 @@ def test_images_named_with_spaces_and_accents_come_back_as_they_were_written(cou
     xml = get_builder("moodle_xml").build(course)["fr/e4j-demo-secondary-fr.xml"]
     imported = read_moodle_xml(xml, "x.xml", "fr")[0].questions["demo-q5"]["prompt"]["fr"]
     assert imported.endswith("](images/ma%20carte%20%C3%A9.png)")
+
+
+ESSAY_IN = ('<quiz><question type="essay"><name><text>demo-q9</text></name>'
+            '<questiontext format="html"><text><![CDATA[{}]]></text></questiontext>'
+            "</question></quiz>")
+
+
+@pytest.mark.parametrize("lang", ["../../etc", "x" * 300, "fr ca"])
+def test_a_multilanguage_span_that_names_no_language_is_a_located_error(lang):
+    """Its `lang` became a language of the quiz and the name of a file of interface strings:
+    300 letters stopped the import on "File name too long"."""
+    spans = (f'<span lang="en" class="multilang">Who can help?</span>'
+             f'<span lang="{lang}" class="multilang">Qui peut aider ?</span>')
+    with pytest.raises(ImportError_) as info:
+        read_moodle_xml(ESSAY_IN.format(spans).encode(), "bank.xml", "en")
+    problem = info.value.diagnostics[0]
+    assert (problem.code, str(problem.loc)) == ("import.question", "bank.xml:1:1")
+    assert "in a multi-language span is not a language code" in problem.message
+
+
+def test_moodle_language_codes_become_ours():
+    """Moodle names Brazilian Portuguese pt_br; e4j's lessons and quizzes write pt-BR."""
+    spans = ('<span lang="en" class="multilang">Who can help?</span>'
+             '<span lang="pt_br" class="multilang">Quem pode ajudar?</span>')
+    quiz = read_moodle_xml(ESSAY_IN.format(spans).encode(), "bank.xml", "en")[0]
+    assert quiz.questions["demo-q9"]["prompt"] == {"en": "Who can help?",
+                                                   "pt-BR": "Quem pode ajudar?"}
 
 
 def test_cli_writes_quiz_files_and_refuses_to_overwrite(course_copy, run_cli, tmp_path):

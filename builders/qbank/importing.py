@@ -12,6 +12,7 @@ import yaml
 from lxml import etree
 
 from builders.diagnostics import Diagnostic, SourceLoc
+from builders.model import LANG_CODE
 from builders.qbank.html_markdown import html_to_markdown, split_multilang, text_to_markdown
 from builders.qbank.moodle_xml import fold_accents
 from builders.xml import safe_parser
@@ -40,11 +41,23 @@ class ImportedQuiz:
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> YAML mapping
 
 
+def _language(code: str) -> str:
+    """A multi-language span's language as a language code: Moodle writes pt_br for pt-BR.
+    ValueError (which names it) for anything else: the code becomes a key of the quiz and the
+    name of a file of interface strings."""
+    lang, _, region = code.strip().partition("_")
+    normal = f"{lang.lower()}-{region.upper()}" if region else lang.lower()
+    if not LANG_CODE.match(normal):
+        raise ValueError(f"'{code[:40]}' in a multi-language span is not a language code "
+                         "(en, fr, pt_br…)")
+    return normal
+
+
 def _texts(raw: str, lang: str) -> dict[str, str]:
     """{lang: Markdown} for every language the HTML carries (multi-language spans or `lang`)."""
     spans = split_multilang(raw)
     found = (
-        {code: html_to_markdown(value) for code, value in spans.items()}
+        {_language(code): html_to_markdown(value) for code, value in spans.items()}
         if spans
         else {lang: html_to_markdown(raw)}
     )
