@@ -985,8 +985,9 @@ def test_importing_into_a_file_is_refused_by_name(tmp_path, run_cli):
 
 @pytest.mark.parametrize("lang", ["../../etc", "x" * 300, "EN"])
 def test_an_import_language_must_be_a_language_code(lang, tmp_path, run_cli):
-    """`--lang` named a file of interface strings: `../../etc` read builders/../../etc.yaml and
-    was written into the quiz as a language, 300 letters stopped on "File name too long"."""
+    """`--lang` names a file of interface strings: `../../etc` read
+    builders/locales/../../etc.yaml and went into the quiz as a language; 300 letters stopped
+    the import on "File name too long"."""
     bank = tmp_path / "bank.gift"
     bank.write_text("::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n",
                     "utf-8")
