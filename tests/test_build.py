@@ -185,7 +185,7 @@ def test_cli_build_summary_and_index(course_copy, run_cli):
         (["build", "--module", "dem"], "did you mean 'demo'?"),
         (["frobnicate"], "invalid choice"),
         (["build", "--format", "html", "--out", "/dev/null/exports"],
-         "e4j: error: Not a directory: /dev/null/exports"),
+         "e4j: error: the output folder /dev/null/exports cannot be made: /dev/null is a file"),
         (["serve", "--port", "99999"], "'99999' is not a port (0 to 65535)"),
         (["results", "--pre", "a.csv", "--post", "b.csv", "--out", "r", "--pass-mark", "nan"],
          "'nan' is not a percentage (0 to 100)"),
