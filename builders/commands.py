@@ -29,6 +29,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         out.print(quiz_reference(), end="", markup=False)
         return EXIT_OK
+    if args.command in ("build", "serve"):
+        from builders.package import EpochError, source_date_epoch
+
+        try:
+            source_date_epoch()  # checked once here: the workers read the same variable
+        except EpochError as exc:
+            return _usage(err, str(exc))
     if args.command == "build":
         return _build(args, root, out, err)
     if args.command == "serve":

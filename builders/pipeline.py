@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from builders.build_key import keyed_digest
 from builders.interrupts import stop_if_requested
+from builders.package import source_date_epoch
 from builders.source_files import MAX_MODULE_FILE, source_paths
 from builders.write import (
     UnsafePath,
@@ -260,11 +261,14 @@ def _build_held(
     workers: int | None,
 ) -> BuildReport:
     cache = out / CACHE_DIR
+    # What the files are made with besides the sources: the options, and the time packages
+    # and PDFs are stamped with (another SOURCE_DATE_EPOCH is another build).
+    made_with = {**options, "SOURCE_DATE_EPOCH": str(source_date_epoch())}
 
     def stamped() -> tuple[str, str]:
         """The builders' code digest, and the fingerprint of the sources and the request."""
         code = code_digest()
-        return code, sources_stamp(root, formats, selection, options, overlays, code)
+        return code, sources_stamp(root, formats, selection, made_with, overlays, code)
 
     cold = force or not all((out / name).is_dir() for name in formats)
     if not cold:
@@ -287,7 +291,7 @@ def _build_held(
         stack.enter_context(left_out_of_collections())
         check_selection(course, selection)
         clean_leftovers(out)
-        code = code_version + repr(sorted(options.items())) + course.config_digest
+        code = code_version + repr(sorted(made_with.items())) + course.config_digest
         builders = {name: get_builder(name, **options) for name in formats}
         renderer.course = course
         plans = [_plan_format(course, builders[name], out, code, selection, force, renderer)

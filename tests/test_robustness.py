@@ -994,3 +994,33 @@ def test_an_import_language_must_be_a_language_code(lang, tmp_path, run_cli):
     result = run_cli("--root", tmp_path, "import", "gift", bank, "--lang", lang, "--dry-run")
     assert result.code == 2 and "is not a language code" in result.err, result.err
     assert result.out == ""
+
+
+@pytest.mark.parametrize("epoch", ["abc", "1e9", "-5", "١٢٣", "99999999999999999999"])
+def test_a_source_date_epoch_that_is_no_time_is_refused_before_anything_runs(epoch, course_copy,
+                                                                             run_cli, monkeypatch):
+    """A SOURCE_DATE_EPOCH no zip entry or PDF can carry was an internal error (exit 3) in the
+    middle of the build; the reproducible-builds specification asks a build to stop on it."""
+    root = course_copy("full")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for command in ("build", "serve"):
+        result = run_cli("--root", root, command)
+        assert result.code == 2 and "e4j: error: SOURCE_DATE_EPOCH=" in result.err, result.err
+    assert not (root / "exports").exists()
+
+
+def test_another_source_date_epoch_is_another_build(course_copy, run_cli, monkeypatch):
+    """Building again with another SOURCE_DATE_EPOCH said "Up to date" and kept packages and
+    PDFs stamped with the time before; an empty one counts as unset."""
+    import zipfile
+
+    root = course_copy("full")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert run_cli("--root", root, "build", "--format", "scorm12").code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    result = run_cli("--root", root, "build", "--format", "scorm12")
+    assert result.code == 0 and "Up to date" not in result.out, result.out
+    package = next((root / "exports/scorm12").glob("*.zip"))
+    with zipfile.ZipFile(package) as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert "Up to date" in run_cli("--root", root, "build", "--format", "scorm12").out

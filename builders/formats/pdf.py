@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ from builders.cores import usable_cores
 from builders.formats.base import Artifact, Builder, Job, lesson_job, lesson_of
 from builders.formats.typst_errors import typst_source_error
 from builders.model import Course, Quiz
-from builders.package import DEFAULT_EPOCH
+from builders.package import source_date_epoch
 from builders.render.print_docs import LessonPrint, PrintDoc
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}
@@ -56,7 +55,7 @@ def _embedded_fonts():  # -> typst.Fonts
 
 def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
     """Typeset one document; its images are laid out in a private folder Typst reads from."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
+    epoch = source_date_epoch()
     with tempfile.TemporaryDirectory(prefix="e4j-typst-") as folder:
         root = Path(folder)
         for name, data in images.items():
