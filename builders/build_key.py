@@ -10,6 +10,7 @@ between runs is trusted, and every build reads the course again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -27,11 +28,14 @@ def key_folders() -> list[Path]:
     """Where the key may be kept, in order: $XDG_CACHE_HOME/e4j (by default ~/.cache/e4j), then
     a folder of this user's own in the system's temporary folder."""
     folders = []
-    try:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folders.append(Path(base) / "e4j")
-    except RuntimeError:  # no home folder
-        pass
+    given = os.environ.get("XDG_CACHE_HOME", "")
+    # A relative one is no cache folder (the XDG specification says to ignore it): it would put
+    # the key in whatever folder e4j runs in, a course that may be shared.
+    if os.path.isabs(given):
+        folders.append(Path(given) / "e4j")
+    else:
+        with contextlib.suppress(RuntimeError):  # no home folder
+            folders.append(Path.home() / ".cache" / "e4j")
     return [*folders, Path(tempfile.gettempdir()) / f"e4j-{os.getuid()}"]
 
 

@@ -103,6 +103,22 @@ def test_the_build_key_is_kept_private_and_reused(tmp_path, monkeypatch):
         build_key.build_key.cache_clear()
 
 
+def test_a_relative_cache_home_is_ignored(tmp_path, monkeypatch):
+    """XDG_CACHE_HOME=cache put the build key in cache/e4j under the folder e4j ran in, a course
+    that may be shared with it; the XDG specification says to ignore a relative path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    build_key.build_key.cache_clear()
+    try:
+        key = build_key.build_key()
+        assert (tmp_path / "home/.cache/e4j" / build_key.KEY_FILE).read_bytes() == key
+        assert not (tmp_path / "cache").exists()
+    finally:
+        monkeypatch.undo()
+        build_key.build_key.cache_clear()
+
+
 @pytest.fixture
 def key_places(tmp_path, monkeypatch):
     """The places a build key may be kept, under tmp_path: the cache home, blocked by a file
