@@ -67,7 +67,7 @@ class _Sites(dict):
             (root / "e4j.toml").write_text(BRANDED_CONFIG, encoding="utf-8")
             (root / "branding").mkdir()
             shutil.copy(root / "modules/demo/images/levels.png", root / "branding/logo.png")
-        build(root, out, ["html"])
+        build(root, out, ["html", "notebook"] if name == "project" else ["html"])
         self[name] = out
         return out
 
@@ -118,6 +118,9 @@ PAGES = [
     ("project", "html/en/secondary/root-causes.html"),
     ("project", "html/fr/secondary/root-causes.html"),
     ("project", "html/fr/secondary/teacher/root-causes.html"),
+    # nbconvert's preview of a notebook, its Markdown rendered by e4j (no BeautifulSoup pass)
+    ("project", "notebook/en/e4j-demand-university-en.html"),
+    ("project", "notebook/fr/e4j-recruitment-university-fr.html"),
 ]
 
 
