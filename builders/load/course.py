@@ -200,6 +200,10 @@ def _read_local_config(
 def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]:
     data, digest = reader.yaml("modules/course.yaml")
     if data is None:
+        # Missing or unreadable (the error is recorded): without the course's languages every
+        # lesson, quiz and title would be found in "languages the course does not have".
+        if reader.diags.errors:
+            raise CourseError(reader.diags.sorted())
         return Localized(()), ("en",), digest
     fields = FieldReader(data, reader.diags, "modules/course.yaml", ())
     fields.check_keys(("title", "languages"))
@@ -215,8 +219,11 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
     if not listed:
         reader.diags.error("course.language", "list at least one language", fields.loc("languages"))
     # The rest of the course is read in the valid ones only: a code is a file name there (the
-    # interface strings of locales/<code>.yaml), and any text is none.
-    languages = tuple(lang for lang in listed if LANG_CODE.match(lang)) or ("en",)
+    # interface strings of locales/<code>.yaml), and any text is none. Without one, nothing
+    # else can be checked (see above).
+    languages = tuple(lang for lang in listed if LANG_CODE.match(lang))
+    if not languages:
+        raise CourseError(reader.diags.sorted())
     fields.languages = languages
     return fields.localized("title"), languages, digest
 
