@@ -231,6 +231,10 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
 def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
     data, digest = reader.yaml("modules/sources.yaml")
     if data is None:
+        # Missing or unreadable (the error is recorded): every citation would be "no paragraph
+        # of the paper" after it.
+        if reader.diags.errors:
+            raise CourseError(reader.diags.sorted())
         return SourceIndex("", Localized(()), (), digest)
     fields = FieldReader(data, reader.diags, "modules/sources.yaml", languages)
     fields.check_keys(("document", "title", "paragraphs"), ("date",))
