@@ -167,13 +167,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+MIN_WIDTH = 40  # columns: narrower, the report's tables have no room for a word
+
+
+def _narrowest_width() -> int | None:
+    """The width to print at when COLUMNS asks for fewer than MIN_WIDTH columns (at 0, rich
+    printed nothing at all, not even the errors), else None: the terminal's or COLUMNS'."""
+    given = os.environ.get("COLUMNS", "").strip()
+    return MIN_WIDTH if given.lstrip("-").isdigit() and int(given) < MIN_WIDTH else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from rich.console import Console
     from rich.markup import escape
 
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    width = _narrowest_width()
+    out = Console(highlight=False, soft_wrap=True, width=width)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, width=width)
     debugging = args.verbose or bool(os.environ.get("E4J_DEBUG"))  # show tracebacks
     restore = handle_termination()
     try:

@@ -60,3 +60,15 @@ def test_failed_build_keeps_previous_exports(case, course_copy, run_cli):
     assert "previous exports are unchanged" in result.err
     after = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "-3"])
+def test_errors_are_printed_whatever_columns_says(columns, course_copy, run_cli, monkeypatch):
+    """With COLUMNS=0, rich printed nothing at all: e4j check ended with exit 1 and no word."""
+    root = course_copy("full")
+    with (root / "modules/demo/module.yaml").open("a", encoding="utf-8") as file:
+        file.write("bad: [\n")
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "modules/demo/module.yaml:11:1: error[yaml.syntax]" in result.err, result.err
