@@ -377,7 +377,7 @@ def _results(args: argparse.Namespace, root: Path, out: Console, err: Console) -
 
 
 def _new(args: argparse.Namespace, root: Path, out: Console, err: Console) -> int:
-    from builders.scaffold import ScaffoldError, new_lesson, new_module, new_quiz
+    from builders.scaffold import ScaffoldError, new_lessons, new_module, new_quizzes
 
     if not args.audience:
         return _usage(err, "say which audience with --audience (e.g. --audience secondary)")
@@ -385,9 +385,9 @@ def _new(args: argparse.Namespace, root: Path, out: Console, err: Console) -> in
         if args.kind == "module":
             created = new_module(root, args.module, args.audience)
         elif args.kind == "lesson":
-            created = [p for a in args.audience for p in new_lesson(root, args.module, a)]
+            created = new_lessons(root, args.module, args.audience)
         else:
-            created = [p for a in args.audience for p in new_quiz(root, args.module, a)]
+            created = new_quizzes(root, args.module, args.audience)
     except ScaffoldError as exc:
         return _usage(err, str(exc))
     except CourseError as exc:

@@ -72,6 +72,28 @@ def _refuse_links(root: Path, *targets: Path) -> None:
         raise ScaffoldError(f"{refusal}; nothing was written")
 
 
+def _refuse_existing(root: Path, *targets: Path) -> None:
+    """Before anything is written: none of `targets` may exist, nor a file where a folder of
+    theirs would be (a command writes all its files or none)."""
+    for target in targets:
+        if target.exists():
+            raise ScaffoldError(f"{target} exists already; nothing was written")
+        for folder in target.parents:
+            if folder == root:
+                break
+            if folder.exists() and not folder.is_dir():
+                raise ScaffoldError(f"{folder} is a file, where a folder would be made; nothing "
+                                    "was written")
+
+
+def _lesson_files(root: Path, ident: str, audience: str) -> list[Path]:
+    return [root / "modules" / ident / f"{audience}.{lang}.md" for lang in languages(root)]
+
+
+def _quiz_file(root: Path, ident: str, audience: str) -> Path:
+    return root / "quizzes" / ident / f"{audience}.yaml"
+
+
 def _write_new(path: Path, text: str, created: list[Path]) -> None:
     if path.exists():
         raise ScaffoldError(f"{path} exists already; nothing was written")
@@ -96,6 +118,7 @@ def _existing_module(root: Path, ident: str, audience: str) -> None:
 
 
 def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
+    audiences = list(dict.fromkeys(audiences))  # --audience primary twice: one lesson
     _check_names(ident, audiences)
     langs = languages(root)
     meta = {
@@ -112,7 +135,10 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     }
     created: list[Path] = []
     _refuse_links(root, root / "modules" / ident / "module.yaml",
-                  *(root / "quizzes" / ident / f"{audience}.yaml" for audience in audiences))
+                  *(_quiz_file(root, ident, audience) for audience in audiences))
+    _refuse_existing(root, root / "modules" / ident / "module.yaml",
+                     *(path for audience in audiences for path in
+                       [*_lesson_files(root, ident, audience), _quiz_file(root, ident, audience)]))
     _write_new(
         root / "modules" / ident / "module.yaml",
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
@@ -122,6 +148,24 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
         created += new_lesson(root, ident, audience, register=False)
         created += new_quiz(root, ident, audience)
     return created
+
+
+def new_lessons(root: Path, ident: str, audiences: list[str]) -> list[Path]:
+    """The lessons of a module for `audiences`, all or none of them written."""
+    audiences = list(dict.fromkeys(audiences))
+    for audience in audiences:
+        _existing_module(root, ident, audience)
+    _refuse_existing(root, *(path for a in audiences for path in _lesson_files(root, ident, a)))
+    return [path for audience in audiences for path in new_lesson(root, ident, audience)]
+
+
+def new_quizzes(root: Path, ident: str, audiences: list[str]) -> list[Path]:
+    """The quizzes of a module for `audiences`, all or none of them written."""
+    audiences = list(dict.fromkeys(audiences))
+    for audience in audiences:
+        _existing_module(root, ident, audience)
+    _refuse_existing(root, *(_quiz_file(root, ident, audience) for audience in audiences))
+    return [path for audience in audiences for path in new_quiz(root, ident, audience)]
 
 
 def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> list[Path]:

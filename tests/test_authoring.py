@@ -80,15 +80,37 @@ def test_new_in_a_course_with_a_broken_course_file_names_the_problem(course_copy
         (("quiz", "demo", "--audience", "../../outside"), "unknown audience '../../outside'"),
         (("quiz", "nosuch", "--audience", "secondary"), "there is no module 'nosuch'"),
         (("lesson", "../modules/demo", "--audience", "primary"), "is not a module id"),
+        # A name Windows keeps for a device: con.html, a package folder con/ (and NUL.txt…)
+        (("module", "con", "--audience", "primary"), "not a device name of Windows"),
+        (("module", "lpt1", "--audience", "primary"), "not a device name of Windows"),
+        # All the command's files or none: the primary lesson was written, then "secondary
+        # exists already; nothing was written"
+        (("lesson", "demo", "--audience", "primary", "--audience", "secondary"),
+         "secondary.en.md exists already; nothing was written"),
+        (("quiz", "demo", "--audience", "primary", "--audience", "secondary"),
+         "quizzes/demo/secondary.yaml exists already; nothing was written"),
+        (("module", "notes", "--audience", "primary"),
+         "modules/notes is a file, where a folder would be made; nothing was written"),
     ],
 )
 def test_new_writes_only_where_a_module_and_audience_lead(args, message, course_copy, run_cli):
     """`e4j new quiz` took any module id and audience as a path: '../../x' wrote outside."""
     root = course_copy("full")
+    (root / "modules/notes").write_text("a file where a module folder would be\n", "utf-8")
     before = sorted(p for p in root.parent.rglob("*"))
     result = run_cli("--root", root, "new", *args)
     assert result.code != 0 and message in result.err, result.err
     assert sorted(p for p in root.parent.rglob("*")) == before
+
+
+def test_an_audience_given_twice_is_one_lesson(course_copy, run_cli):
+    """`e4j new module x --audience primary --audience primary` wrote the module and its primary
+    lessons, then stopped on them: "exists already; nothing was written"."""
+    root = course_copy("full")
+    result = run_cli("--root", root, "new", "module", "safe-travel", "--audience", "primary",
+                     "--audience", "primary")
+    assert result.code == 0, result.err
+    assert "audiences:\n- primary\n" in (root / "modules/safe-travel/module.yaml").read_text()
 
 
 def _get(url: str) -> str:
@@ -278,3 +300,17 @@ def test_import_writes_nothing_through_a_symbolic_link(course_copy, run_cli, tmp
     assert (lessons / "secondary.en.md").read_text() == "changed outside"
     assert sorted(lessons.rglob("*")) == held_lessons
     assert sorted(quizzes.rglob("*")) == held_quizzes
+
+
+def test_a_module_named_as_a_windows_device_is_refused(course_copy, run_cli):
+    """A module folder `aux`: its page aux.html and its package folder aux/ cannot be copied to
+    a Windows server or PC (NUL, CON, AUX… with any extension are devices there)."""
+    root = course_copy("full")
+    (root / "modules/demo").rename(root / "modules/aux")
+    (root / "quizzes/demo").rename(root / "quizzes/aux")
+    meta = root / "modules/aux/module.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("id: demo", "id: aux"), "utf-8")
+    result = run_cli("--root", root, "check")
+    assert result.code == 1
+    assert "modules/aux:1:1: error[module.id]: module folder 'aux' is not a module id" in \
+        result.err, result.err

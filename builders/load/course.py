@@ -436,7 +436,7 @@ def _read_module(
         )
     if not SLUG.match(name):
         diags.error(
-            "module.id", f"module folder '{name}' must be a lowercase slug",
+            "module.id", f"module folder '{name}' is not a module id",
             SourceLoc(reader.tree.shown(rel)), f"rename it with {SLUG_RULE}"
         )
     audiences = fields.text_list("audiences")
