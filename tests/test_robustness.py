@@ -858,8 +858,8 @@ def test_a_module_id_long_enough_to_break_file_names_is_refused(course_copy, run
     meta.write_text(meta.read_text("utf-8").replace("id: demo", f"id: {ident}"), "utf-8")
     result = run_cli("--root", root, "check")
     assert result.code == 1
-    assert (f"modules/{ident}:1:1: error[module.id]: module folder '{ident}' must be a lowercase "
-            "slug") in result.err
+    assert (f"modules/{ident}:1:1: error[module.id]: module folder '{ident}' is not a module "
+            "id") in result.err
     assert "at most 64" in result.err
     assert "at most 64" in run_cli("--root", root, "new", "module", ident, "--audience",
                                    "secondary").err
