@@ -283,6 +283,11 @@ def _import_notebook(args: argparse.Namespace, root: Path, out: Console, err: Co
         out.print(text, markup=False, end="")
         return EXIT_OK
     target = root / path
+    if not (target.parent / "module.yaml").is_file():
+        return _report(err, Diagnostic(
+            "error", "notebook.metadata",
+            f"the notebook holds a lesson of module '{target.parent.name}', which this course "
+            "does not have", start, "import it into the course it was built from (--root)"))
     if refusal := link_refusal(root, target):
         return _usage(err, refusal)
     before = target.read_text(encoding="utf-8") if target.exists() else None

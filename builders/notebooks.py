@@ -9,7 +9,7 @@ from typing import Any
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.load.lesson import split_front_matter
 from builders.locales import UI
-from builders.model import Course, Lesson, Module
+from builders.model import AUDIENCES, LANG_CODE, SLUG, Course, Lesson, Module
 from builders.render.html import HtmlFragments, PageState
 from builders.render.quiz_view import question_views
 
@@ -179,7 +179,9 @@ def notebook_lesson(notebook: Any, path: str) -> tuple[str, str]:
             or not isinstance(meta.get("front_matter"), str):
         raise _not_ours(path, "the notebook has no e4j lesson metadata")
     lesson_path = meta["path"]
-    if not re.fullmatch(r"modules/[a-z0-9-]+/[a-z-]+\.[a-zA-Z-]+\.md", lesson_path):
+    parts = re.fullmatch(r"modules/([^/]+)/([^/.]+)\.([^/.]+)\.md", lesson_path)
+    if not parts or not SLUG.match(parts[1]) or parts[2] not in AUDIENCES \
+            or not LANG_CODE.match(parts[3]):
         raise _not_ours(path, f"unexpected lesson path '{lesson_path}'")
     cells = notebook.get("cells", [])
     if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):

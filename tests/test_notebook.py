@@ -68,6 +68,29 @@ def test_import_rejects_foreign_notebooks(run_cli, tmp_path):
     assert result.code == 1 and f"{broken}:1:3: error[notebook.json]" in result.err
 
 
+@pytest.mark.parametrize(("lesson_path", "message"), [
+    ("modules/con/secondary.en.md", "unexpected lesson path"),  # a device name of Windows
+    ("modules/demo/secondary.EN.md", "unexpected lesson path"),  # no language code
+    ("modules/demo/teachers.en.md", "unexpected lesson path"),  # no audience
+    ("modules/elsewhere/secondary.en.md", "a lesson of module 'elsewhere', which this course "
+                                          "does not have"),
+])
+def test_import_writes_lessons_of_this_course_only(lesson_path, message, course, course_copy,
+                                                     run_cli, tmp_path):
+    """A notebook naming modules/elsewhere/ made that folder, with a lesson and no module.yaml;
+    one naming secondary.EN.md wrote a lesson in a language no course has."""
+    root = course_copy("full")
+    module = course.module("demo")
+    notebook = lesson_notebook(course, module, module.lesson("secondary", "en"))
+    notebook["metadata"]["e4j"]["path"] = lesson_path
+    file = tmp_path / "moved.ipynb"
+    file.write_text(json.dumps(notebook), encoding="utf-8")
+    before = sorted(root.rglob("*"))
+    result = run_cli("--root", root, "import", "notebook", file)
+    assert result.code == 1 and message in result.err, result.err
+    assert sorted(root.rglob("*")) == before
+
+
 def test_builder_writes_notebook_and_safe_preview(course_copy):
     root = course_copy("full")
     for lang in ("en", "fr"):
