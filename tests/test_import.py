@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -370,3 +371,30 @@ def test_an_image_of_another_bank_keeps_its_name_once_encoded():
     text = html_to_markdown('<p><img src="@@PLUGINFILE@@/carte-r%C3%A9gion%20nord.png" alt="A map">'
                             "</p>")
     assert text == "![A map](carte-r%C3%A9gion%20nord.png)"
+
+
+@pytest.mark.parametrize(("category", "message"), [
+    ("E4J/con/secondary", "the category names a module 'con', which is no module id"),
+    ("E4J/" + "a" * 300 + "/secondary", "which is no module id"),
+    ("E4J/demo/teachers", "the category names an audience 'teachers', which e4j does not have"),
+])
+@pytest.mark.parametrize("kind", ["gift", "moodle-xml"])
+def test_a_category_naming_no_module_or_audience_is_a_located_error(kind, category, message,
+                                                                      course_copy, run_cli,
+                                                                      tmp_path):
+    """A bank's E4J category names the quiz file written: 300 letters stopped the import on
+    "File name too long"; `con` and `teachers` wrote quizzes/con/…, quizzes/demo/teachers.yaml,
+    files no course can use."""
+    root = course_copy("full")
+    course, _ = load_course(root)
+    name = "en/e4j-demo-secondary-en." + ("gift.txt" if kind == "gift" else "xml")
+    bank = get_builder(kind.replace("-", "_")).build(course)[name].decode("utf-8")
+    assert "E4J/demo/secondary" in bank
+    file = tmp_path / "bank"
+    file.write_text(bank.replace("E4J/demo/secondary", category), "utf-8")
+    before = sorted(root.rglob("*"))
+    result = run_cli("--root", root, "import", kind, file, "--lang", "en")
+    assert result.code == 1, result.err
+    assert re.search(rf"^{re.escape(str(file))}:\d+:1: error\[import.category\]: "
+                     rf".*{re.escape(message)}", result.err, re.M), result.err
+    assert sorted(root.rglob("*")) == before

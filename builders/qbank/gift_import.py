@@ -8,9 +8,9 @@ from typing import Any
 from builders.diagnostics import Diagnostic, SourceLoc
 from builders.qbank.html_markdown import html_to_markdown, text_to_markdown
 from builders.qbank.importing import (
-    CATEGORY,
     ImportedQuiz,
     ImportError_,
+    category_quiz,
     check_count,
     check_size,
     finite_number,
@@ -78,10 +78,10 @@ def read_gift(text: str, path: str, lang: str) -> list[ImportedQuiz]:
     for number, line in enumerate([*lines, ""], start=1):
         stripped = line.strip()
         if stripped.startswith("$CATEGORY:"):
-            match = CATEGORY.match(stripped.removeprefix("$CATEGORY:").strip())
-            key = (match[1], match[2]) if match else ("imported", "secondary")
-            current = quizzes.setdefault(key, ImportedQuiz(*key))
-            current.pre_post = current.pre_post or bool(match and match[3])
+            module, audience, pre_post = category_quiz(stripped.removeprefix("$CATEGORY:"),
+                                                       path, number, problems)
+            current = quizzes.setdefault((module, audience), ImportedQuiz(module, audience))
+            current.pre_post = current.pre_post or pre_post
             continue
         if stripped.startswith("//"):
             found = COMMENT.match(stripped)

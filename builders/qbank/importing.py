@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from lxml import etree
 
-from builders.diagnostics import Diagnostic, SourceLoc
-from builders.model import LANG_CODE
+from builders.diagnostics import Diagnostic, SourceLoc, did_you_mean
+from builders.model import AUDIENCES, LANG_CODE, SLUG, SLUG_RULE
 from builders.qbank.html_markdown import html_to_markdown, split_multilang, text_to_markdown
 from builders.qbank.moodle_xml import fold_accents
 from builders.xml import safe_parser
@@ -39,6 +39,27 @@ class ImportedQuiz:
     audience: str
     pre_post: bool = False
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> YAML mapping
+
+
+def category_quiz(category: str, path: str, line: int, problems: list[Diagnostic]
+                  ) -> tuple[str, str, bool]:
+    """(module, audience, whether pre/post) of the quiz a category holds: an E4J category path
+    names them, any other category gives ("imported", "secondary"). One that names a module id or
+    an audience no course can have (they become a file's path) is a problem at `line`."""
+    match = CATEGORY.match(category.strip())
+    if not match:
+        return "imported", "secondary", False
+    module, audience = match[1], match[2]
+    if not SLUG.match(module):
+        problems.append(Diagnostic("error", "import.category",
+                                   f"the category names a module '{module[:60]}', which is no "
+                                   "module id", SourceLoc(path, line, 1), f"use {SLUG_RULE}"))
+    elif audience not in AUDIENCES:
+        problems.append(Diagnostic("error", "import.category",
+                                   f"the category names an audience '{audience[:60]}', which "
+                                   "e4j does not have", SourceLoc(path, line, 1),
+                                   did_you_mean(audience, AUDIENCES)))
+    return module, audience, bool(match[3])
 
 
 def _language(code: str) -> str:
@@ -134,16 +155,15 @@ def read_moodle_xml(data: bytes, path: str, lang: str) -> list[ImportedQuiz]:
         )
     quizzes: dict[tuple[str, str], ImportedQuiz] = {}
     current = ImportedQuiz("imported", "secondary")
-    problems = []
+    problems: list[Diagnostic] = []
     count = 0
     for question in root.iterfind("question"):
         kind = question.get("type")
         if kind == "category":
-            match = CATEGORY.match(question.findtext("category/text", "").strip())
-            key = (match[1], match[2]) if match else ("imported", "secondary")
-            current = quizzes.setdefault(key, ImportedQuiz(*key))
-            if match and match[3]:
-                current.pre_post = True
+            module, audience, pre_post = category_quiz(question.findtext("category/text", ""),
+                                                       path, question.sourceline or 1, problems)
+            current = quizzes.setdefault((module, audience), ImportedQuiz(module, audience))
+            current.pre_post = current.pre_post or pre_post
             continue
         count += 1
         check_count(count, path, question.sourceline or 1)
