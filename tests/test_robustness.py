@@ -177,6 +177,55 @@ def test_any_course_file_structure_gets_a_located_diagnostic(data, run_cli, tmp_
         _mutate_yaml_file(data, root / name)
     _located_outcome(run_cli("--root", root, "check"), root)
 
+# An overlay's files as they are meant to be written, before `_mutated` changes them.
+OVERLAY_FILES = {
+    "modules/course.yaml": {"title": {"en": "Local", "fr": "Local"}, "languages": ["en", "fr"]},
+    "modules/sources.yaml": {"paragraphs": [{"id": "8", "summary": {"en": "x", "fr": "y"}}]},
+    "modules/demo/module.yaml": {"title": {"en": "T", "fr": "T"}},
+    "modules/glossary.yaml": {"terms": [{"id": "vulnerability", "term": {"en": "v", "fr": "v"}}]},
+    "quizzes/demo/secondary.yaml": {"drop": ["demo-q2"], "add": [{
+        "id": "xx-q1", "type": "truefalse", "points": 1, "outcome": "demo-1",
+        "paragraphs": ["8"], "answer": True,
+        "prompt": {"en": "Global factors cross borders.", "fr": "Ils dépassent les frontières."},
+        "feedback_true": {"en": "Yes [§8].", "fr": "Oui [§8]."},
+        "feedback_false": {"en": "They do [§8].", "fr": "Si [§8]."}}]},
+    "order.yaml": {"modules": ["demo"]},
+}
+OVERLAY_SECTIONS = st.lists(st.sampled_from([
+    "## Risk factors\n\nLocal text [§8].\n", "## Local help\n\nCall us.\n", "## \n", "text\n",
+    "::: local-help\nx\n:::\n", "## Who is most affected\n", "# Title\n", "---\nx: 1\n---\n",
+    "[[local:x]]\n", "![a](images/levels.png)\n", "![a](../../etc/passwd)\n", "## Ünïcödé\n",
+    "```\n## not a heading\n```\n",
+]), max_size=6).map("".join)
+
+
+@SHAPE_FUZZ
+@given(data=st.data())
+def test_any_overlay_structure_gets_a_located_diagnostic(data, run_cli, tmp_path_factory):
+    """A local adaptation: YAML files laid over the course's, some with their structure changed,
+    and lesson sections replaced or added."""
+    base = tmp_path_factory.mktemp("shapeo")
+    root, overlay = base / "c", base / "o"
+    shutil.copytree(COURSES / "full", root)
+    for name in data.draw(st.lists(st.sampled_from(list(OVERLAY_FILES)), min_size=1,
+                                   max_size=3, unique=True)):
+        document = OVERLAY_FILES[name]
+        (overlay / name).parent.mkdir(parents=True, exist_ok=True)
+        (overlay / name).write_text(_dumped(_mutated(data, document) if data.draw(st.booleans())
+                                            else document), "utf-8")
+    for lang in data.draw(st.lists(st.sampled_from(["en", "fr"]), max_size=2, unique=True)):
+        (overlay / "modules/demo").mkdir(parents=True, exist_ok=True)
+        (overlay / f"modules/demo/secondary.{lang}.md").write_text(data.draw(OVERLAY_SECTIONS),
+                                                                   "utf-8")
+    result = run_cli("--root", root, "check", "--overlay", overlay)
+    _clean_outcome(result)
+    for line in result.err.splitlines():  # at a line of a file of the course or the overlay
+        if found := re.match(r"(\S+):(\d+):(\d+): (error|warning)\[", line):
+            assert (root / found[1]).exists() or Path(found[1]).exists(), line
+    if result.code == 1:
+        assert re.search(r"^\S+:\d+:\d+: error\[", result.err, re.M), result.err
+
+
 # Text made of pieces that have broken a format (Typst, XML, GIFT and Markdown syntax), with at
 # most one piece that is bad input (an invisible character or a reference to one, a character no
 # print font has, nesting too deep to print) or none.
