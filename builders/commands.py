@@ -18,6 +18,7 @@ from builders.cores import render_processes, usable_cores
 from builders.diagnostics import CourseError, Diagnostic, SourceLoc, did_you_mean
 from builders.input_files import read_at_most
 from builders.source_files import SOURCE_FOLDERS, link_refusal
+from builders.write import file_in_the_way
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -132,8 +133,7 @@ def _refused_out(args: argparse.Namespace, root: Path) -> str | None:
 def _unusable_folder(target: Path, asked: Path | None, trees: list[Path]) -> str | None:
     """Why e4j will not write into `target` (`asked` with --out): a file stands where it would
     be, or it is among the sources of one of `trees`."""
-    if (file := next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()),
-                     None)) is not None:
+    if (file := file_in_the_way(target)) is not None:
         return (f"the output folder {target} cannot be made: {file} is a file; choose a folder "
                 "with --out (e4j makes it if it is missing)")
     for tree in trees:

@@ -13,7 +13,7 @@ from builders.load.layers import Layer, read_text
 from builders.load.yaml import YMap, YSeq
 from builders.model import AUDIENCES, SLUG, SLUG_RULE
 from builders.source_files import link_refusal
-from builders.write import write_file_atomic
+from builders.write import file_in_the_way, write_file_atomic
 
 SECTIONS = {
     "primary": ["What is this about?", "A story", "Activity", "Circle time"],
@@ -72,18 +72,15 @@ def _refuse_links(root: Path, *targets: Path) -> None:
         raise ScaffoldError(f"{refusal}; nothing was written")
 
 
-def _refuse_existing(root: Path, *targets: Path) -> None:
+def _refuse_existing(*targets: Path) -> None:
     """Before anything is written: none of `targets` may exist, nor a file where a folder of
     theirs would be (a command writes all its files or none)."""
     for target in targets:
         if target.exists():
             raise ScaffoldError(f"{target} exists already; nothing was written")
-        for folder in target.parents:
-            if folder == root:
-                break
-            if folder.exists() and not folder.is_dir():
-                raise ScaffoldError(f"{folder} is a file, where a folder would be made; nothing "
-                                    "was written")
+        if (file := file_in_the_way(target.parent)) is not None:
+            raise ScaffoldError(f"{file} is a file, where a folder would be made; nothing was "
+                                "written")
 
 
 def _lesson_files(root: Path, ident: str, audience: str) -> list[Path]:
@@ -136,7 +133,7 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     created: list[Path] = []
     _refuse_links(root, root / "modules" / ident / "module.yaml",
                   *(_quiz_file(root, ident, audience) for audience in audiences))
-    _refuse_existing(root, root / "modules" / ident / "module.yaml",
+    _refuse_existing(root / "modules" / ident / "module.yaml",
                      *(path for audience in audiences for path in
                        [*_lesson_files(root, ident, audience), _quiz_file(root, ident, audience)]))
     _write_new(
@@ -155,7 +152,7 @@ def new_lessons(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     audiences = list(dict.fromkeys(audiences))
     for audience in audiences:
         _existing_module(root, ident, audience)
-    _refuse_existing(root, *(path for a in audiences for path in _lesson_files(root, ident, a)))
+    _refuse_existing(*(path for a in audiences for path in _lesson_files(root, ident, a)))
     return [path for audience in audiences for path in new_lesson(root, ident, audience)]
 
 
@@ -164,7 +161,7 @@ def new_quizzes(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     audiences = list(dict.fromkeys(audiences))
     for audience in audiences:
         _existing_module(root, ident, audience)
-    _refuse_existing(root, *(_quiz_file(root, ident, audience) for audience in audiences))
+    _refuse_existing(*(_quiz_file(root, ident, audience) for audience in audiences))
     return [path for audience in audiences for path in new_quiz(root, ident, audience)]
 
 

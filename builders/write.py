@@ -29,6 +29,13 @@ def check_relative(path: str) -> str:
     return normal
 
 
+def file_in_the_way(folder: Path) -> Path | None:
+    """The file standing where `folder` or one of the folders above it is to be, if one does:
+    nothing can be written into `folder` then."""
+    return next((path for path in (folder, *folder.parents)
+                 if path.exists() and not path.is_dir()), None)
+
+
 def write_file_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so readers see the old or the new file, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
