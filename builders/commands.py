@@ -168,8 +168,8 @@ def _build(args: argparse.Namespace, root: Path, out: Console, err: Console) -> 
     if (refusal := _refused_out(args, root)) is not None:
         return _usage(err, refusal)
     target = _out_folder(args, root)
-    workers = render_processes(args.jobs)
-    if args.jobs and workers < args.jobs:
+    workers = None  # without --jobs, the renderer's default, known after the no-op check
+    if args.jobs and (workers := render_processes(args.jobs)) < args.jobs:
         err.print(f"--jobs {args.jobs}: e4j may use {usable_cores()} core(s) here, so it renders "
                   f"on {workers} worker processes (more would only take more memory)")
     progress_bar = None
