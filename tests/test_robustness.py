@@ -493,6 +493,9 @@ def test_oversized_files_are_refused(kind, content, error, tmp_path, run_cli):
     assert result.code == 1 and f"{big}{error}" in result.err, result.err
 
 
+ONE_QUESTION_GIFT = "::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n"
+
+
 def _e4j_bounded(*args: object) -> subprocess.CompletedProcess[str]:
     """e4j in a child process with 1.5 GB of address space and a minute at most: what used to
     fill the memory or wait forever fails there, not in the test run."""
@@ -536,10 +539,9 @@ def test_a_named_pipe_nothing_writes_to_is_read_as_empty(command, tmp_path):
 
 def test_questions_come_in_through_a_pipe_that_is_written_to(tmp_path):
     """`e4j import gift /dev/stdin < bank.gift` and `<(curl …)` read a pipe: still read."""
-    bank = "::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n"
     done = subprocess.run([sys.executable, "-m", "builders", "--root", str(tmp_path), "import",
                            "gift", "/dev/stdin", "--lang", "en", "--dry-run"], cwd=PROJECT,
-                          input=bank, capture_output=True, text=True, timeout=60)
+                          input=ONE_QUESTION_GIFT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Who can help?" in done.stdout, done.stderr
 
 
@@ -1017,8 +1019,7 @@ def test_a_worker_killed_mid_build_is_reported_and_exports_stay_whole(tmp_path):
 def test_importing_into_a_file_is_refused_by_name(tmp_path, run_cli):
     """`e4j import gift bank.gift --out notes.txt` said "Not a directory: notes.txt/awareness"."""
     bank = tmp_path / "bank.gift"
-    bank.write_text("::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n",
-                    "utf-8")
+    bank.write_text(ONE_QUESTION_GIFT, "utf-8")
     notes = tmp_path / "notes.txt"
     notes.write_text("mine\n", "utf-8")
     result = run_cli("--root", tmp_path, "import", "gift", bank, "--lang", "en", "--out", notes)
@@ -1033,8 +1034,7 @@ def test_an_import_language_must_be_a_language_code(lang, tmp_path, run_cli):
     builders/locales/../../etc.yaml and went into the quiz as a language; 300 letters stopped
     the import on "File name too long"."""
     bank = tmp_path / "bank.gift"
-    bank.write_text("::awareness-secondary-q1:: Who can help? {=A trusted adult ~Nobody}\n",
-                    "utf-8")
+    bank.write_text(ONE_QUESTION_GIFT, "utf-8")
     result = run_cli("--root", tmp_path, "import", "gift", bank, "--lang", lang, "--dry-run")
     assert result.code == 2 and "is not a language code" in result.err, result.err
     assert result.out == ""
