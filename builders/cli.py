@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from concurrent.futures import BrokenExecutor
@@ -13,6 +14,7 @@ from builders.interrupts import handle_termination
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Each format is swapped into exports/ whole once built, one after the other.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 EXPORTS_WHOLE = ("every format in exports/ is whole: those finished before the stop are new, "
                  "the others as they were")
 
@@ -204,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         if debugging:
             raise
         where = f": {exc.filename}" if exc.filename else ""
-        err.print(f"e4j: error: {escape(exc.strerror or str(exc))}{escape(str(where))}")
+        advice = "; free some space on that disk and run again" if exc.errno in DISK_FULL else ""
+        whole = f"; {EXPORTS_WHOLE}" if args.command == "build" else ""
+        err.print(f"e4j: error: {escape(exc.strerror or str(exc))}{escape(str(where))}"
+                  f"{advice}{whole}")
         return EXIT_USAGE
     except Exception as exc:  # a bug in e4j, not in the sources
         if debugging:

@@ -22,6 +22,7 @@ from builders.write import (
     check_relative,
     clean_leftovers,
     discard,
+    naming_on_failure,
     new_stage,
     put,
     reuse,
@@ -415,7 +416,8 @@ def _write_format(plan: _FormatPlan, out: Path, progress: Progress | None) -> Fo
                         raise RuntimeError(
                             f"{name}: jobs {owner[rel]} and {job.key} both write {rel}"
                         )
-                    put(stage, rel, artifact[rel])
+                    with naming_on_failure(current / rel):  # not the staging folder's name
+                        put(stage, rel, artifact[rel])
                     report.written.append(rel)
                 files = sorted(artifact)
                 report.built += 1

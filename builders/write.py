@@ -7,6 +7,8 @@ import posixpath
 import shutil
 import signal
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -36,12 +38,24 @@ def file_in_the_way(folder: Path) -> Path | None:
                  if path.exists() and not path.is_dir()), None)
 
 
+@contextmanager
+def naming_on_failure(path: Path) -> Iterator[None]:
+    """An OSError raised inside names `path` if it names no file: a write to an open file that
+    fails (a full disk, a quota) says nothing of where it was writing."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
 def write_file_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so readers see the old or the new file, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with naming_on_failure(path), os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import functools
 import io
 import os
@@ -578,6 +579,33 @@ def test_a_failing_builder_leaves_exports_as_they_were(course_copy, monkeypatch)
     monkeypatch.setattr(builder, "render", broken)
     with pytest.raises(RuntimeError):
         build(root, out, ["scorm12"])
+    assert tree_bytes(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+def test_a_full_disk_is_named_with_what_to_do_and_exports_stay_whole(course_copy, run_cli,
+                                                                     monkeypatch):
+    """A write to an open file that fails names no file (`OSError.filename` is None): the
+    message says where the build was writing, and what to do."""
+    root = course_copy("full")
+    out = root / "exports"
+    assert run_cli("--root", root, "build", "--out", out, "--format", "html").code == 0
+    before = tree_bytes(out)
+    written = Path.write_bytes
+
+    def disk_full(self: Path, data: bytes) -> int:
+        if any(part.startswith(".tmp-html-") for part in self.parts):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return written(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    result = run_cli("--root", root, "build", "--force", "--out", out, "--format", "html")
+    assert result.code == 2
+    message = " ".join(result.err.split())
+    assert f"No space left on device: {out / 'html'}{os.sep}" in message
+    assert "free some space on that disk and run again" in message
+    assert "every format in exports/ is whole" in message
+    assert "Traceback" not in message
     assert tree_bytes(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 

@@ -18,6 +18,7 @@ from builders.formats.typst_errors import typst_source_error
 from builders.model import Course, Quiz
 from builders.package import source_date_epoch
 from builders.render.print_docs import LessonPrint, PrintDoc
+from builders.write import naming_on_failure
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}
 
@@ -60,8 +61,10 @@ def compile_pdf(doc: PrintDoc, images: dict[str, bytes]) -> bytes:
         root = Path(folder)
         for name, data in images.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(data)
-        (root / "main.typ").write_text(doc.source, encoding="utf-8")
+            with naming_on_failure(root / name):
+                (root / name).write_bytes(data)
+        with naming_on_failure(root / "main.typ"):
+            (root / "main.typ").write_text(doc.source, encoding="utf-8")
         return _compiler().compile(
             input=str(root / "main.typ"),
             root=str(root),
