@@ -133,23 +133,27 @@ def sources_stamp(
     code: str = "",
 ) -> str:
     """A cheap fingerprint of every source file (overlays' too), the request and the builders'
-    code (`code_digest()`, computed here unless given), for the no-op fast path."""
-    parts: list[str | bytes] = [
-        repr(sorted(options.items())),
-        code or code_digest(),
-        ",".join(formats),
-        repr(sorted(selection.langs)),
-        repr(sorted(selection.audiences)),
-        repr(sorted(selection.modules)),
-    ]
-    for path in source_paths(root, overlays):  # names as bytes: any a file system holds
-        if path.is_file() and (size := path.stat().st_size) > MAX_MODULE_FILE:
-            parts += [os.fsencode(path), b"size %d" % size]  # never read: see MAX_MODULE_FILE
-        elif path.is_file():
-            parts += [os.fsencode(path), path.read_bytes()]
-        elif path.is_symlink():
-            parts += [os.fsencode(path), b"link"]
-    return _digest(parts)
+    code (`code_digest()`, computed here unless given), for the no-op fast path. Files are
+    read one at a time: a course's files are not all held at once."""
+
+    def parts() -> Iterator[str | bytes]:
+        yield from (
+            repr(sorted(options.items())),
+            code or code_digest(),
+            ",".join(formats),
+            repr(sorted(selection.langs)),
+            repr(sorted(selection.audiences)),
+            repr(sorted(selection.modules)),
+        )
+        for path in source_paths(root, overlays):  # names as bytes: any a file system holds
+            if path.is_file() and (size := path.stat().st_size) > MAX_MODULE_FILE:
+                yield from (os.fsencode(path), b"size %d" % size)  # never read: MAX_MODULE_FILE
+            elif path.is_file():
+                yield from (os.fsencode(path), path.read_bytes())
+            elif path.is_symlink():
+                yield from (os.fsencode(path), b"link")
+
+    return _digest(parts())
 
 
 def _read_json(path: Path) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import html5lib
@@ -56,6 +57,26 @@ def test_noop_and_incremental_rebuild(course_copy):
     assert "Qui est le plus exposé" in (out / "html/fr/secondary/demo.html").read_text()
     assert (out / "html/en/secondary/demo.html").stat().st_ino == english_page
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+def test_the_up_to_date_check_holds_one_source_file_at_a_time(course_copy):
+    """The no-op build fingerprints every source file: a module folder of large files (photos,
+    scans) costs reading them, not holding them all."""
+    root = course_copy("full")
+    out = root / "exports"
+    build(root, out, ["gift"])
+    extra = root / "modules/demo/images/scans"
+    extra.mkdir()
+    for number in range(40):
+        (extra / f"scan-{number:02d}.png").write_bytes(os.urandom(1_000_000))
+    build(root, out, ["gift"])
+    tracemalloc.start()
+    try:
+        assert build(root, out, ["gift"]).up_to_date
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"{peak:,} bytes held to fingerprint 40 MB of files"
 
 
 def _replace(root: Path, rel: str, old: str, new: str) -> None:
