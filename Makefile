@@ -45,7 +45,7 @@ test-fast: $(VENV)/.test-installed ## run the tests that need no browser
 golden: $(VENV)/.test-installed ## regenerate the golden files after a reviewed change
 	E4J_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 
-bench: $(VENV)/.installed ## measure build speed and output weight; writes bench/results.md
+bench: $(VENV)/.test-installed ## measure build speed and output weight; writes bench/results.md
 	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.test-installed ## ruff and mypy

@@ -20,6 +20,8 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
+from pypdf import PdfReader
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import PROJECT, make_catalogue  # noqa: E402
 
@@ -191,7 +193,16 @@ def reference_speed() -> float:
     return min(task() for _ in range(3))
 
 
-def targets(full: float, noop: float, modules: int, largest: float,
+def print_edition(out: Path, seconds: float, cpu: float) -> str:
+    """A table row: the PDFs built alone, with the typesetting work per page."""
+    pdfs = sorted((out / "pdf").rglob("*.pdf"))
+    pages = sum(len(PdfReader(pdf).pages) for pdf in pdfs)
+    return (f"| print edition alone (cold, `--format pdf`) | {seconds:.2f} s (CPU {cpu:.1f} s): "
+            f"{len(pdfs)} PDFs, {pages:,} pages, {cpu / max(pages, 1) * 1000:.1f} ms of CPU "
+            "per page |")
+
+
+def targets(full: float, full_cpu: float, noop: float, modules: int, largest: float,
             without_pdf: float) -> list[str]:
     """The project's speed targets for a 2-core machine beside what this run measured."""
     rows = [("full build of the shipped course, every format", 5.0, full),
@@ -207,6 +218,8 @@ def targets(full: float, noop: float, modules: int, largest: float,
           f"| {'met' if value < limit else 'not met'} |" for name, limit, value in rows),
         "",
         f"The full build without the PDFs (every other format, cold) took {without_pdf:.2f} s.",
+        f"Two cores can at best halve a build's CPU time: the full build's {full_cpu:.1f} s of "
+        f"CPU need {full_cpu / 2:.1f} s at least.",
     ]
 
 
@@ -237,6 +250,9 @@ def main() -> None:
         for fmt in REGISTRY:
             no_pdf_args += ["--format", fmt] if fmt != "pdf" else []
         without_pdf, without_pdf_cpu, _, _ = run(no_pdf_args, course)
+        pdf_only, pdf_only_cpu, _, _ = run(
+            ["build", "--out", str(work / "pdf-only"), "--format", "pdf"], course
+        )
         check_built, _, _, _ = run(["check"], course)
         lesson = next((course / "modules").glob("*/secondary.en.md"))
 
@@ -259,6 +275,7 @@ def main() -> None:
             f"| no-op rebuild | {noop:.2f} s |",
             f"| full build (cold), every format but pdf | {without_pdf:.2f} s "
             f"(CPU {without_pdf_cpu:.1f} s) |",
+            print_edition(work / "pdf-only", pdf_only, pdf_only_cpu),
             f"| rebuild after touching {lesson.parent.name}/{lesson.name} | {touched:.2f} s |",
             f"| `e4j check` before any build | {check_cold:.2f} s |",
             f"| `e4j check` after a build | {check_built:.2f} s |",
@@ -311,7 +328,7 @@ def main() -> None:
             )
             shutil.rmtree(root)
             shutil.rmtree(work / f"out-{count}")
-        lines += ["", *targets(full, noop, max(sizes), largest, without_pdf)]
+        lines += ["", *targets(full, full_cpu, noop, max(sizes), largest, without_pdf)]
     text = "\n".join(lines) + "\n"
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
