@@ -107,6 +107,8 @@ SOURCE_EDITS = {  # one change to each kind of source, each shown in some format
     "lesson and quiz": _lesson_and_quiz,
     "course title": lambda root: _replace(root, "modules/course.yaml", "Test course",
                                           "Trial course"),
+    "course languages": lambda root: _replace(  # their order in multilingual banks
+        root, "modules/course.yaml", "languages: [en, fr]", "languages: [fr, en]"),
     "module title": lambda root: _replace(root, "modules/demo/module.yaml", "Demo module",
                                           "Sample module"),
     "glossary definition": lambda root: _replace(
@@ -114,6 +116,9 @@ SOURCE_EDITS = {  # one change to each kind of source, each shown in some format
         "Situations that make harm likelier"),
     "source summary": lambda root: _replace(root, "modules/sources.yaml", "Global factors.",
                                             "Factors of the whole world."),
+    "source document": lambda root: _replace(  # named at the foot of every page
+        root, "modules/sources.yaml", "document: CTOC/COP/WG.4/2019/2",
+        "document: CTOC/COP/WG.4/2019/3"),
     "image": lambda root: (root / "modules/demo/images/levels.png").write_bytes(
         (root / "modules/demo/images/levels.png").read_bytes() + b"\0"),
     "module added": _add_module,

@@ -21,7 +21,8 @@ class HtmlBuilder(Builder):
     description = "offline HTML edition (learner and teacher pages), opens from file://"
 
     def plan(self, course: Course) -> list[Job]:
-        jobs = [Job("assets", ()), Job("home", (repr(course.title), repr(course.editions())))]
+        home = (course.sources.digest, repr(course.title), repr(course.editions()))  # footer
+        jobs = [Job("assets", ()), Job("home", home)]
         for module in course.modules:
             if shown := module.shown_assets():
                 jobs.append(

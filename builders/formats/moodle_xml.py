@@ -22,6 +22,8 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
         quizzes = [q for m in course.modules if (q := m.quiz(audience))]
         for lang in langs:
             scope_lang = None if lang == MULTILANG else lang
+            # a multilingual bank holds the course's languages, in the course's order
+            in_file = shared if scope_lang else (*shared, repr(course.languages))
             for quiz in quizzes:
                 module = course.module(quiz.module_id)
                 # module.yaml: the module's title names the bank's category
@@ -29,7 +31,7 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
                 jobs.append(
                     Job(
                         f"{quiz.module_id}/{audience}/{lang}",
-                        (*shared, quiz.digest, *own),
+                        (*in_file, quiz.digest, *own),
                         lang=scope_lang,
                         audience=audience,
                         module=quiz.module_id,
@@ -39,7 +41,7 @@ def bank_jobs(course: Course, multilingual: bool) -> list[Job]:
                 Job(
                     f"{COURSE}/{audience}/{lang}",
                     (
-                        *shared,
+                        *in_file,
                         *(q.digest for q in quizzes),
                         *(m.meta_digest for m in course.modules),
                         *(a.digest for m in course.modules for a in m.assets),
