@@ -13,8 +13,8 @@ from typing import NoReturn
 from builders.interrupts import handle_termination
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# Each format is swapped into exports/ whole once built, one after the other.
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+# Each format is swapped into exports/ whole once built, one after the other.
 EXPORTS_WHOLE = ("every format in exports/ is whole: those finished before the stop are new, "
                  "the others as they were")
 
