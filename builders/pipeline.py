@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builders.build_key import keyed_digest
+from builders.dependencies import installed_versions
 from builders.interrupts import stop_if_requested
 from builders.package import source_date_epoch
 from builders.source_files import MAX_MODULE_FILE, source_paths
@@ -113,15 +114,18 @@ def _digest(parts: Iterable[str | bytes]) -> str:
 
 
 def code_digest() -> str:
-    """Changes whenever the builders' code, templates or static files change; keyed with this
-    machine's build key, as everything kept in the cache folder is named or fingerprinted with
-    it (see `build_key`)."""
+    """Changes whenever the builders' code, templates or static files change, or the version of
+    Python or of a library they use (`installed_versions`); keyed with this machine's build
+    key, as everything kept in the cache folder is named or fingerprinted with it (see
+    `build_key`)."""
     files = sorted(
         p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
-    return keyed_digest(_digest(
-        part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())
-    ))
+    return keyed_digest(_digest([
+        *installed_versions(),
+        *(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(),
+                                            p.read_bytes())),
+    ]))
 
 
 def sources_stamp(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import re
 import shutil
 import tracemalloc
@@ -541,3 +542,43 @@ def test_images_named_with_accents_and_spaces_are_found_and_published(course_cop
     lesson.write_text(lesson.read_text("utf-8").replace("images/forêt.png", "images/My%20map.PNG"),
                       "utf-8")
     assert "did you mean 'images/my map.png'?" in run_cli("--root", root, "check").err
+
+
+def test_another_version_of_a_library_is_another_build(course_copy, tmp_path, monkeypatch):
+    """Outputs and cached lessons are made by the libraries too (a new Typst sets type another
+    way): after `pip install` of another version, nothing made by the old one is kept."""
+    from importlib import metadata
+
+    import builders.dependencies as dependencies
+
+    root = course_copy("full")
+    out = root / "exports"
+    build(root, out, ["html", "gift"])
+    assert build(root, out, ["html", "gift"]).up_to_date
+    upgraded = tmp_path / "site"
+    (upgraded / f"markdown_it_py-{metadata.version('markdown-it-py')}1.dist-info").mkdir(
+        parents=True)
+    (upgraded / "pytest-0.0.1.dist-info").mkdir()  # a test tool: outputs do not depend on it
+    monkeypatch.syspath_prepend(upgraded)
+    dependencies.installed_versions.cache_clear()
+    again = build(root, out, ["html", "gift"])
+    assert not again.up_to_date
+    assert all(report.built and not report.reused for report in again.formats)
+    (upgraded / next(upgraded.glob("markdown_it_py-*")).name).rmdir()
+    dependencies.installed_versions.cache_clear()
+    build(root, out, ["html", "gift"])
+    (upgraded / "pytest-0.0.1.dist-info").rename(upgraded / "pytest-0.0.2.dist-info")
+    dependencies.installed_versions.cache_clear()
+    assert build(root, out, ["html", "gift"]).up_to_date
+
+
+def test_the_versions_read_are_those_installed():
+    from importlib import metadata
+
+    from builders.dependencies import installed_versions
+
+    versions = installed_versions()
+    assert versions[0] == platform.python_version()
+    assert f"typst {metadata.version('typst')}" in versions
+    assert f"markdown_it_py {metadata.version('markdown-it-py')}" in versions
+    assert not [v for v in versions if v.startswith(("pytest ", "hypothesis "))]
