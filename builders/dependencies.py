@@ -27,8 +27,9 @@ def normal_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def installed_versions() -> tuple[str, ...]:
-    """Python's version, then "name version" for each library e4j requires (not the test and
-    development tools), the first found along sys.path as Python's imports find them."""
+    """Python's version, then "name version" for each library e4j needs to run, directly or
+    through another (not the test and development tools), the first found along sys.path as
+    Python's imports find them."""
     found: dict[str, tuple[str, Path]] = {}
     for entry in sys.path:
         folder = Path(entry or os.curdir)
@@ -39,8 +40,7 @@ def installed_versions() -> tuple[str, ...]:
         for name in names:
             if match := METADATA_FOLDER.match(name):
                 found.setdefault(normal_name(match["name"]), (match["version"], folder / name))
-    own = found.get(OWN_PROJECT)
-    required = _requirements(own[1]) if own else None
+    required = _needed(found)
     return (
         platform.python_version(),
         *(f"{name} {version}" for name, (version, _) in sorted(found.items())
@@ -48,9 +48,25 @@ def installed_versions() -> tuple[str, ...]:
     )
 
 
+def _needed(found: dict[str, tuple[str, Path]]) -> set[str] | None:
+    """The libraries e4j needs to run, and those they need in turn (markdown-it's URL
+    normaliser shapes links too); None when e4j's own metadata cannot be read."""
+    if OWN_PROJECT not in found:
+        return None
+    needed: set[str] = set()
+    waiting = [OWN_PROJECT]
+    while waiting:
+        name = waiting.pop()
+        for required in _requirements(found[name][1]) or ():
+            if required in found and required not in needed:
+                needed.add(required)
+                waiting.append(required)
+    return needed
+
+
 def _requirements(metadata_folder: Path) -> set[str] | None:
-    """The libraries an installed e4j requires to run (Requires-Dist without an extra), or None
-    when its metadata cannot be read (then every installed library counts)."""
+    """The libraries an installed distribution requires to run (Requires-Dist without an
+    extra), or None when its metadata cannot be read."""
     for file_name in ("METADATA", "PKG-INFO"):
         try:
             text = (metadata_folder / file_name).read_text("utf-8")

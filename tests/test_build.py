@@ -581,4 +581,5 @@ def test_the_versions_read_are_those_installed():
     assert versions[0] == platform.python_version()
     assert f"typst {metadata.version('typst')}" in versions
     assert f"markdown_it_py {metadata.version('markdown-it-py')}" in versions
+    assert f"mdurl {metadata.version('mdurl')}" in versions  # through markdown-it
     assert not [v for v in versions if v.startswith(("pytest ", "hypothesis "))]
