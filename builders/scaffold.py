@@ -3,6 +3,7 @@ empty, so `e4j check` lists exactly what is left to write, line by line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -149,20 +150,25 @@ def new_module(root: Path, ident: str, audiences: list[str]) -> list[Path]:
 
 def new_lessons(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     """The lessons of a module for `audiences`, all or none of them written."""
-    audiences = list(dict.fromkeys(audiences))
-    for audience in audiences:
-        _existing_module(root, ident, audience)
-    _refuse_existing(*(path for a in audiences for path in _lesson_files(root, ident, a)))
-    return [path for audience in audiences for path in new_lesson(root, ident, audience)]
+    return _all_or_none(root, ident, audiences, _lesson_files, new_lesson)
 
 
 def new_quizzes(root: Path, ident: str, audiences: list[str]) -> list[Path]:
     """The quizzes of a module for `audiences`, all or none of them written."""
-    audiences = list(dict.fromkeys(audiences))
+    return _all_or_none(root, ident, audiences,
+                        lambda root, ident, audience: [_quiz_file(root, ident, audience)],
+                        new_quiz)
+
+
+def _all_or_none(root: Path, ident: str, audiences: list[str],
+                 files: Callable[[Path, str, str], list[Path]],
+                 make: Callable[[Path, str, str], list[Path]]) -> list[Path]:
+    """`make` the `files` of each audience once every audience has been looked at."""
+    audiences = list(dict.fromkeys(audiences))  # --audience primary twice: once
     for audience in audiences:
         _existing_module(root, ident, audience)
-    _refuse_existing(*(_quiz_file(root, ident, audience) for audience in audiences))
-    return [path for audience in audiences for path in new_quiz(root, ident, audience)]
+    _refuse_existing(*(path for audience in audiences for path in files(root, ident, audience)))
+    return [path for audience in audiences for path in make(root, ident, audience)]
 
 
 def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> list[Path]:
@@ -185,11 +191,10 @@ def new_lesson(root: Path, ident: str, audience: str, register: bool = True) -> 
         + body
         + "\n::: local-help\n:::\n"
     )
-    langs = languages(root)
-    _refuse_links(root, *(folder / f"{audience}.{lang}.md" for lang in langs),
-                  root / "modules" / ident / "module.yaml")
-    for lang in langs:
-        _write_new(folder / f"{audience}.{lang}.md", text, created)
+    files = _lesson_files(root, ident, audience)
+    _refuse_links(root, *files, folder / "module.yaml")
+    for path in files:
+        _write_new(path, text, created)
     if register:
         _register_audience(root, f"modules/{ident}/module.yaml", audience)
     return created
@@ -232,10 +237,7 @@ def new_quiz(root: Path, ident: str, audience: str) -> list[Path]:
     langs = languages(root)
     quiz = {"title": _empty(langs), "pass_mark": 70, "pre_post": True, "questions": []}
     created: list[Path] = []
-    _refuse_links(root, root / "quizzes" / ident / f"{audience}.yaml")
-    _write_new(
-        root / "quizzes" / ident / f"{audience}.yaml",
-        yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False),
-        created,
-    )
+    path = _quiz_file(root, ident, audience)
+    _refuse_links(root, path)
+    _write_new(path, yaml.safe_dump(quiz, allow_unicode=True, sort_keys=False), created)
     return created
