@@ -86,6 +86,14 @@ class _Reader:
         return merged, digest_bytes("".join(digests).encode()) if len(digests) > 1 else (
             digests[0] if digests else "")
 
+    def required_yaml(self, rel: str) -> tuple[YMap | None, str]:
+        """`yaml` for a file the rest of the course is checked against: the reading stops at
+        its errors when it is missing or cannot be read, as every later check would fail too."""
+        data, digest = self.yaml(rel)
+        if data is None and self.diags.errors:
+            raise CourseError(self.diags.sorted())
+        return data, digest
+
 
 def load_course(
     root: Path,
@@ -198,12 +206,10 @@ def _read_local_config(
 
 
 def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]:
-    data, digest = reader.yaml("modules/course.yaml")
+    # Without the course's languages every lesson, quiz and title would be found in "languages
+    # the course does not have".
+    data, digest = reader.required_yaml("modules/course.yaml")
     if data is None:
-        # Missing or unreadable (the error is recorded): without the course's languages every
-        # lesson, quiz and title would be found in "languages the course does not have".
-        if reader.diags.errors:
-            raise CourseError(reader.diags.sorted())
         return Localized(()), ("en",), digest
     fields = FieldReader(data, reader.diags, "modules/course.yaml", ())
     fields.check_keys(("title", "languages"))
@@ -229,12 +235,9 @@ def _read_course_file(reader: _Reader) -> tuple[Localized, tuple[str, ...], str]
 
 
 def _read_sources(reader: _Reader, languages: tuple[str, ...]) -> SourceIndex:
-    data, digest = reader.yaml("modules/sources.yaml")
+    # Without it every citation would be "no paragraph of the paper".
+    data, digest = reader.required_yaml("modules/sources.yaml")
     if data is None:
-        # Missing or unreadable (the error is recorded): every citation would be "no paragraph
-        # of the paper" after it.
-        if reader.diags.errors:
-            raise CourseError(reader.diags.sorted())
         return SourceIndex("", Localized(()), (), digest)
     fields = FieldReader(data, reader.diags, "modules/sources.yaml", languages)
     fields.check_keys(("document", "title", "paragraphs"), ("date",))
