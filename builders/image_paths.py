@@ -37,7 +37,8 @@ def image_url(path: str) -> str:
 # Names Windows cannot give a file: an LMS on a Windows server unpacks packages there, and
 # teachers copy the HTML edition there.
 WINDOWS_FORBIDDEN = set('<>:"|?*')
-WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
+WINDOWS_DEVICE = "(?:con|prn|aux|nul|com[0-9]|lpt[0-9])"  # with any extension, in any case
+WINDOWS_DEVICES = re.compile(rf"^{WINDOWS_DEVICE}(\.|$)", re.IGNORECASE)
 
 
 def unpublishable(path: str) -> str | None:

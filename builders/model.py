@@ -9,12 +9,13 @@ from functools import cached_property
 from typing import Any
 
 from builders.diagnostics import SourceLoc
+from builders.image_paths import WINDOWS_DEVICE
 
 # Module and glossary term ids: lowercase slugs. A module id names folders and files (a PDF's name
 # adds some 40 characters to it), and most file systems take names of up to 255 bytes.
 # Not a name Windows keeps for a device either: a module's id names a folder in packages and a
 # page of the HTML edition (con.html), which a Windows server or PC cannot hold.
-SLUG = re.compile(r"^(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$)[a-z0-9][a-z0-9-]{0,63}$")
+SLUG = re.compile(rf"^(?!{WINDOWS_DEVICE}$)[a-z0-9][a-z0-9-]{{0,63}}$")
 SLUG_RULE = ("lowercase letters, digits and hyphens, at most 64, and not a device name of Windows "
              "(con, prn, aux, nul, com1…, lpt1…)")
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")  # en, fr, fr-CA
