@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
@@ -76,6 +77,11 @@ def pool_starts(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     return started
+
+
+def yaml_text(document: object) -> str:
+    """`document` as a YAML file of the course would write it (keys in order, no line folded)."""
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

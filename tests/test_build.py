@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from builders.diagnostics import CourseError
 from builders.pipeline import Selection, build
-from conftest import COURSES, tree_bytes
+from conftest import COURSES, tree_bytes, yaml_text
 
 FOREIGN_REFERENCE = re.compile(
     r"""(?:src|srcset|poster|data|action|formaction)\s*=\s*["']?\s*(?:https?:)?//"""
@@ -237,7 +237,7 @@ def _yaml_changed(data: st.DataObject, text: str) -> str:
     for key in path[:-1]:
         parent = parent[key]
     parent[path[-1]] = _changed(data, value)
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
+    return yaml_text(document)
 
 
 def _one_edit(data: st.DataObject, root: Path) -> None:

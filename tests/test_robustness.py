@@ -27,7 +27,7 @@ from builders.formats import REGISTRY, get_builder
 from builders.load import load_course
 from builders.pipeline import build
 from builders.qbank.importing import ImportError_, read_moodle_xml
-from conftest import COURSES, PROJECT, tree_bytes
+from conftest import COURSES, PROJECT, tree_bytes, yaml_text
 
 LESSON = "modules/demo/secondary.en.md"
 QUIZ = "quizzes/demo/secondary.yaml"
@@ -114,13 +114,9 @@ def _mutated(data, document):
     return document
 
 
-def _dumped(document) -> str:
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
-
-
 def _mutate_yaml_file(data, path: Path) -> None:
     """Rewrite the YAML file at `path` with its structure changed as `_mutated` draws."""
-    path.write_text(_dumped(_mutated(data, yaml.safe_load(path.read_text("utf-8")))), "utf-8")
+    path.write_text(yaml_text(_mutated(data, yaml.safe_load(path.read_text("utf-8")))), "utf-8")
 
 
 def _located_outcome(result, root: Path) -> None:
@@ -157,7 +153,7 @@ def test_any_front_matter_or_module_structure_gets_a_located_diagnostic(data, ru
     text = lesson.read_text("utf-8")
     end = text.index("\n---\n", 4)
     front = _mutated(data, yaml.safe_load(text[4:end]))
-    lesson.write_text("---\n" + _dumped(front) + text[end + 1:], "utf-8")
+    lesson.write_text("---\n" + yaml_text(front) + text[end + 1:], "utf-8")
     _mutate_yaml_file(data, root / "modules/demo/module.yaml")
     _located_outcome(run_cli("--root", root, "check"), root)
 
@@ -212,7 +208,7 @@ def test_any_overlay_structure_gets_a_located_diagnostic(data, run_cli, tmp_path
                                    max_size=3, unique=True)):
         document = OVERLAY_FILES[name]
         (overlay / name).parent.mkdir(parents=True, exist_ok=True)
-        (overlay / name).write_text(_dumped(_mutated(data, document) if data.draw(st.booleans())
+        (overlay / name).write_text(yaml_text(_mutated(data, document) if data.draw(st.booleans())
                                             else document), "utf-8")
     for lang in data.draw(st.lists(st.sampled_from(["en", "fr"]), max_size=2, unique=True)):
         (overlay / "modules/demo").mkdir(parents=True, exist_ok=True)
