@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,11 +122,10 @@ def code_digest() -> str:
     files = sorted(
         p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
-    return keyed_digest(_digest([
-        *installed_versions(),
-        *(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(),
-                                            p.read_bytes())),
-    ]))
+    return keyed_digest(_digest(chain(
+        installed_versions(),
+        (part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())),
+    )))
 
 
 def sources_stamp(
